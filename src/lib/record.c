@@ -1,0 +1,490 @@
+/*
+ * record.c - records in the vault: put, get, delete, iterate, and the two
+ * whole-vault operations that read every record, backup and verify.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "vault_int.h"
+#include "banned.h"
+
+#define RECORD_SQL                                                     \
+	"SELECT r.id, r.rev, r.nonce, r.tag, p.ct FROM record r "      \
+	"LEFT JOIN payload p ON p.id = r.id "
+
+/* A growable buffer for one decrypted record, wiped whenever it is dropped. */
+struct plainbuf {
+	uint8_t *p;
+	size_t cap;
+};
+
+static bron_err plainbuf_reserve(struct plainbuf *b, size_t n,
+                                 struct bron_error *err)
+{
+	if (n <= b->cap)
+		return BRON_OK;
+	bron_secret_free(b->p, b->cap);
+	b->p = malloc(n);
+	b->cap = b->p ? n : 0;
+	if (!b->p)
+		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	return BRON_OK;
+}
+
+/* Decrypts the current row of a RECORD_SQL statement into b. */
+static bron_err open_row(struct bron_vault *v, sqlite3_stmt *q,
+                         struct plainbuf *b, size_t *len,
+                         struct bron_error *err)
+{
+	bron_id id = (bron_id)sqlite3_column_int64(q, 0);
+	uint64_t rev = (uint64_t)sqlite3_column_int64(q, 1);
+	size_t n = (size_t)sqlite3_column_bytes(q, 4);
+	if (sqlite3_column_type(q, 4) != SQLITE_BLOB ||
+	    sqlite3_column_bytes(q, 2) != NONCE_LEN ||
+	    sqlite3_column_bytes(q, 3) != TAG_LEN)
+		return bron_fail(err, BRON_E_TAMPERED,
+		                 _("record %016llx has been tampered with"),
+		                 (unsigned long long)id);
+	bron_err e = plainbuf_reserve(b, n + 1, err);
+	if (e != BRON_OK)
+		return e;
+	if (record_open(v->vault_id, v->keys->record, id, rev, v->epoch,
+	                sqlite3_column_blob(q, 2), sqlite3_column_blob(q, 3),
+	                sqlite3_column_blob(q, 4), n, b->p, len) != 0)
+		return bron_fail(err, BRON_E_TAMPERED,
+		                 _("record %016llx has been tampered with"),
+		                 (unsigned long long)id);
+	return BRON_OK;
+}
+
+/* ---- put and delete ---- */
+
+/* Current revision of id, 0 when there is none. */
+static bron_err current_rev(struct bron_vault *v, bron_id id, uint64_t *rev,
+                            struct bron_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = sqlite3_prepare_v2(v->db, "SELECT rev FROM record WHERE id = ?",
+	                            -1, &q, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)id);
+		rc = sqlite3_step(q);
+	}
+	*rev = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(v->db, rc, err, _("reading a record"));
+	return BRON_OK;
+}
+
+static bron_err check_rev(struct bron_vault *v, bron_id id, uint64_t expected,
+                          uint64_t *rev, struct bron_error *err)
+{
+	bron_err e = current_rev(v, id, rev, err);
+	if (e != BRON_OK)
+		return e;
+	if (*rev == 0)
+		return bron_fail(err, BRON_E_NOT_FOUND, _("no record %016llx"),
+		                 (unsigned long long)id);
+	if (expected && *rev != expected)
+		return bron_fail(err, BRON_E_CONFLICT,
+		                 _("record %016llx changed in the meantime "
+		                   "(revision %llu, expected %llu)"),
+		                 (unsigned long long)id, (unsigned long long)*rev,
+		                 (unsigned long long)expected);
+	return BRON_OK;
+}
+
+static bron_err fresh_id(struct bron_vault *v, bron_id *id,
+                         struct bron_error *err)
+{
+	for (;;) {
+		uint64_t rev;
+		randombytes_buf(id, sizeof(*id));
+		*id &= 0x7fffffffffffffffULL;
+		if (*id == 0)
+			continue;
+		bron_err e = current_rev(v, *id, &rev, err);
+		if (e != BRON_OK || rev == 0)
+			return e;
+	}
+}
+
+static bron_err write_row(struct bron_vault *v, bron_id id, uint64_t rev,
+                          const void *data, size_t len, struct bron_error *err)
+{
+	uint8_t nonce[NONCE_LEN], tag[TAG_LEN], ad[RECORD_AD_LEN];
+	size_t n = pad_size(len);
+	uint8_t *buf = malloc(n);
+	if (!buf)
+		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	memcpy(buf, data, len);
+	pad_apply(buf, len, n);
+	record_ad(ad, v->vault_id, id, rev, v->epoch);
+	randombytes_buf(nonce, NONCE_LEN);
+	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
+	        buf, tag, NULL, buf, n, ad, sizeof(ad), NULL, nonce,
+	        v->keys->record);
+
+	sqlite3_stmt *r = NULL, *p = NULL;
+	int rc = sqlite3_prepare_v2(v->db, "INSERT OR REPLACE INTO record"
+	                                   "(id, rev, nonce, tag) VALUES(?,?,?,?)",
+	                            -1, &r, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(v->db, "INSERT OR REPLACE INTO payload"
+		                               "(id, ct) VALUES(?,?)",
+		                        -1, &p, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(r, 1, (sqlite3_int64)id);
+		sqlite3_bind_int64(r, 2, (sqlite3_int64)rev);
+		sqlite3_bind_blob(r, 3, nonce, NONCE_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(r, 4, tag, TAG_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(p, 1, (sqlite3_int64)id);
+		sqlite3_bind_blob(p, 2, buf, (int)n, SQLITE_STATIC);
+		if ((rc = sqlite3_step(r)) == SQLITE_DONE)
+			rc = sqlite3_step(p);
+	}
+	sqlite3_finalize(r);
+	sqlite3_finalize(p);
+	free(buf); /* ciphertext only */
+	if (rc != SQLITE_DONE)
+		return store_fail(v->db, rc, err, _("saving a record"));
+	return BRON_OK;
+}
+
+bron_err bron_vault_put(struct bron_vault *v, bron_id *id,
+                        uint64_t expected_rev, const void *data, size_t len,
+                        uint64_t *rev_out, struct bron_error *err)
+{
+	uint64_t rev = 0;
+	if (!id || (!data && len) || len > (size_t)1 << 30 ||
+	    (*id == 0 && expected_rev != 0) || *id > 0x7fffffffffffffffULL)
+		return bron_fail(err, BRON_E_INVALID, _("invalid record"));
+	bron_err e = tx_begin(v, err);
+	if (e != BRON_OK)
+		return e;
+	bron_id target = *id;
+	if (target == 0)
+		e = fresh_id(v, &target, err);
+	else
+		e = check_rev(v, target, expected_rev, &rev, err);
+	if (e == BRON_OK)
+		e = write_row(v, target, rev + 1, data, len, err);
+	if (e == BRON_OK)
+		e = tx_commit(v, err);
+	else
+		tx_abort(v);
+	if (e == BRON_OK) {
+		*id = target;
+		if (rev_out)
+			*rev_out = rev + 1;
+	}
+	return e;
+}
+
+bron_err bron_vault_delete(struct bron_vault *v, bron_id id,
+                           uint64_t expected_rev, struct bron_error *err)
+{
+	uint64_t rev;
+	bron_err e = tx_begin(v, err);
+	if (e != BRON_OK)
+		return e;
+	e = check_rev(v, id, expected_rev, &rev, err);
+	if (e == BRON_OK) {
+		sqlite3_stmt *q = NULL;
+		int rc = sqlite3_prepare_v2(v->db,
+		                            "DELETE FROM record WHERE id = ?1;", -1,
+		                            &q, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_int64(q, 1, (sqlite3_int64)id);
+			rc = sqlite3_step(q);
+		}
+		sqlite3_finalize(q);
+		q = NULL;
+		if (rc == SQLITE_DONE)
+			rc = sqlite3_prepare_v2(v->db,
+			                        "DELETE FROM payload WHERE id = ?1;", -1,
+			                        &q, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_int64(q, 1, (sqlite3_int64)id);
+			rc = sqlite3_step(q);
+		}
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			e = store_fail(v->db, rc, err, _("deleting a record"));
+	}
+	if (e != BRON_OK) {
+		tx_abort(v);
+		return e;
+	}
+	e = tx_commit(v, err);
+	if (e == BRON_OK)
+		store_checkpoint(v->db); /* old pages leave the WAL too */
+	return e;
+}
+
+/* ---- reading ---- */
+
+bron_err bron_vault_get(struct bron_vault *v, bron_id id, uint8_t **data,
+                        size_t *len, uint64_t *rev, struct bron_error *err)
+{
+	struct plainbuf b = {0};
+	sqlite3_stmt *q = NULL;
+	bron_err e = tx_read_begin(v, err);
+	if (e != BRON_OK)
+		return e;
+	int rc = sqlite3_prepare_v2(v->db, RECORD_SQL "WHERE r.id = ?", -1, &q,
+	                            NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)id);
+		rc = sqlite3_step(q);
+	}
+	if (rc == SQLITE_ROW)
+		e = open_row(v, q, &b, len, err);
+	else if (rc == SQLITE_DONE)
+		e = bron_fail(err, BRON_E_NOT_FOUND, _("no record %016llx"),
+		              (unsigned long long)id);
+	else
+		e = store_fail(v->db, rc, err, _("reading a record"));
+	if (e == BRON_OK && rev)
+		*rev = (uint64_t)sqlite3_column_int64(q, 1);
+	sqlite3_finalize(q);
+	tx_read_end(v);
+	if (e != BRON_OK) {
+		bron_secret_free(b.p, b.cap);
+		return e;
+	}
+	*data = b.p;
+	return BRON_OK;
+}
+
+/* Runs fn over every record; counts ciphertext bytes when nbytes is set. */
+static bron_err each_record(struct bron_vault *v, bron_record_fn fn,
+                            void *ctx, uint64_t *nrec, uint64_t *nbytes,
+                            struct bron_error *err)
+{
+	struct plainbuf b = {0};
+	sqlite3_stmt *q = NULL;
+	bron_err e = BRON_OK;
+	int rc = sqlite3_prepare_v2(v->db, RECORD_SQL "ORDER BY r.id", -1, &q,
+	                            NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(v->db, rc, err, _("reading the records"));
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		size_t len;
+		e = open_row(v, q, &b, &len, err);
+		if (e != BRON_OK)
+			break;
+		if (nrec)
+			(*nrec)++;
+		if (nbytes)
+			*nbytes += (uint64_t)sqlite3_column_bytes(q, 4);
+		int stop = fn ? fn(ctx, (bron_id)sqlite3_column_int64(q, 0),
+		                   (uint64_t)sqlite3_column_int64(q, 1), b.p, len)
+		              : 0;
+		sodium_memzero(b.p, len);
+		if (stop)
+			break;
+	}
+	if (e == BRON_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		e = store_fail(v->db, rc, err, _("reading the records"));
+	sqlite3_finalize(q);
+	bron_secret_free(b.p, b.cap);
+	return e;
+}
+
+bron_err bron_vault_foreach(struct bron_vault *v, bron_record_fn fn,
+                            void *ctx, struct bron_error *err)
+{
+	bron_err e = tx_read_begin(v, err);
+	if (e != BRON_OK)
+		return e;
+	e = each_record(v, fn, ctx, NULL, NULL, err);
+	tx_read_end(v);
+	return e;
+}
+
+/* ---- verify ---- */
+
+static bron_err integrity(sqlite3 *db, struct bron_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check(1)", -1, &q,
+	                            NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(q);
+	int ok = rc == SQLITE_ROW &&
+	         strcmp((const char *)sqlite3_column_text(q, 0), "ok") == 0;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return store_fail(db, rc, err, _("checking the database"));
+	if (!ok)
+		return bron_fail(err, BRON_E_DAMAGED,
+		                 _("vault damaged: the database structure is "
+		                   "inconsistent"));
+	return BRON_OK;
+}
+
+static bron_err orphan_payloads(sqlite3 *db, struct bron_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM payload WHERE id "
+	                                "NOT IN (SELECT id FROM record)",
+	                            -1, &q, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(q);
+	sqlite3_int64 n = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return store_fail(db, rc, err, _("checking the records"));
+	if (n > 0)
+		return bron_fail(err, BRON_E_ROWS_EXTRA,
+		                 _("the vault holds %lld payloads without a record"),
+		                 (long long)n);
+	return BRON_OK;
+}
+
+bron_err bron_vault_verify(struct bron_vault *v,
+                           struct bron_verify_report *report,
+                           struct bron_error *err)
+{
+	struct bron_verify_report r = {0};
+	uint8_t buf[SLOT_LEN];
+	struct slot s;
+	bron_err e = integrity(v->db, err);
+	if (e != BRON_OK)
+		return e;
+	e = tx_read_begin(v, err);
+	if (e != BRON_OK)
+		return e;
+	e = store_meta_get(v->db, META_SLOT_PASS, buf, sizeof(buf), err);
+	if (e == BRON_OK)
+		e = slot_decode(buf, &s, SLOT_PASS, err);
+	if (e == BRON_OK)
+		e = store_meta_get(v->db, META_SLOT_RECOVERY, buf, sizeof(buf), err);
+	if (e == BRON_OK)
+		e = slot_decode(buf, &s, SLOT_RECOVERY, err);
+	if (e == BRON_OK)
+		e = orphan_payloads(v->db, err);
+	if (e == BRON_OK)
+		e = each_record(v, NULL, NULL, &r.records, &r.bytes, err);
+	tx_read_end(v);
+	if (e == BRON_OK && r.records != v->man.count)
+		e = bron_fail(err, BRON_E_MANIFEST,
+		              _("the manifest counts %llu records, the vault holds "
+		                "%llu"),
+		              (unsigned long long)v->man.count,
+		              (unsigned long long)r.records);
+	if (e != BRON_OK)
+		return e;
+	r.seq = v->man.seq;
+	r.epoch = v->epoch;
+	if (report)
+		*report = r;
+	return BRON_OK;
+}
+
+/* ---- backup ---- */
+
+static bron_err fsync_path(const char *path, int dir, struct bron_error *err)
+{
+	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return bron_fail(err, e == ENOSPC ? BRON_E_NOSPACE : BRON_E_IO,
+		                 _("cannot flush %s to disk: %s"), path, strerror(e));
+	}
+	close(fd);
+	return BRON_OK;
+}
+
+static void parent_dir(const char *path, char *out, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(out, cap, ".");
+	else if (slash == path)
+		snprintf(out, cap, "/");
+	else
+		snprintf(out, cap, "%.*s", (int)(slash - path), path);
+}
+
+static void unlink_db(const char *path)
+{
+	char buf[4096];
+	unlink(path);
+	if (snprintf(buf, sizeof(buf), "%s-wal", path) < (int)sizeof(buf))
+		unlink(buf);
+	if (snprintf(buf, sizeof(buf), "%s-shm", path) < (int)sizeof(buf))
+		unlink(buf);
+}
+
+bron_err bron_vault_backup(struct bron_vault *v, const char *dest,
+                           bron_progress_fn progress, void *progress_ctx,
+                           struct bron_error *err)
+{
+	sqlite3 *db = NULL;
+	char dir[4096];
+	if (!v->keys)
+		return bron_fail(err, BRON_E_LOCKED,
+		                 _("the vault is locked; unlock it first"));
+	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	              0600);
+	if (fd < 0) {
+		int e = errno;
+		if (e == EEXIST)
+			return bron_fail(err, BRON_E_EXISTS,
+			                 _("%s exists already; bron will not overwrite "
+			                   "it"),
+			                 dest);
+		return bron_fail(err, e == ENOSPC ? BRON_E_NOSPACE : BRON_E_IO,
+		                 _("cannot create %s: %s"), dest, strerror(e));
+	}
+	close(fd);
+	bron_err e = store_open(dest, 0, 0, &db, err);
+	if (e == BRON_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(db, "main", v->db, "main");
+		if (!b) {
+			e = store_fail(db, sqlite3_errcode(db), err, dest);
+		} else {
+			int rc;
+			while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK ||
+			       rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+				int total = sqlite3_backup_pagecount(b);
+				if (progress && total > 0)
+					progress(progress_ctx,
+					         1.0 - (double)sqlite3_backup_remaining(b) /
+					                       (double)total);
+			}
+			sqlite3_backup_finish(b);
+			if (rc != SQLITE_DONE)
+				e = store_fail(db, rc, err, dest);
+		}
+	}
+	/* The copy must open with our keys and match its manifest. */
+	if (e == BRON_OK)
+		e = integrity(db, err);
+	if (e == BRON_OK)
+		e = manifest_verify(db, v->vault_id, v->epoch, v->keys, NULL, err);
+	if (db) {
+		store_checkpoint(db);
+		sqlite3_close(db);
+	}
+	if (e == BRON_OK)
+		e = fsync_path(dest, 0, err);
+	if (e == BRON_OK) {
+		parent_dir(dest, dir, sizeof(dir));
+		e = fsync_path(dir, 1, err);
+	}
+	if (e != BRON_OK)
+		unlink_db(dest);
+	return e;
+}

@@ -1,0 +1,99 @@
+/*
+ * tx.c - every change is one transaction: take the writer lock, BEGIN
+ * IMMEDIATE, make sure nobody rekeyed the vault or touched the records behind
+ * our back (the manifest), change, rewrite the manifest, COMMIT.
+ */
+#include "internal.h"
+#include "vault_int.h"
+#include "banned.h"
+
+/* Checks the header's key epoch and the manifest inside an open transaction. */
+static bron_err tx_check(struct bron_vault *v, struct bron_error *err)
+{
+	uint8_t hdr[HEADER_LEN], id[VAULT_ID_LEN];
+	uint32_t version, epoch;
+	bron_err e = store_meta_get(v->db, META_HEADER, hdr, sizeof(hdr), err);
+	if (e == BRON_OK)
+		e = header_decode(hdr, id, &version, &epoch, err);
+	if (e != BRON_OK)
+		return e;
+	if (epoch != v->epoch)
+		return bron_fail(err, BRON_E_CONFLICT,
+		                 _("the vault was rekeyed by another process; "
+		                   "unlock it again"));
+	return manifest_verify(v->db, v->vault_id, v->epoch, v->keys, &v->man,
+	                       err);
+}
+
+static bron_err need_keys(struct bron_vault *v, struct bron_error *err)
+{
+	if (!v->keys)
+		return bron_fail(err, BRON_E_LOCKED,
+		                 _("the vault is locked; unlock it first"));
+	return BRON_OK;
+}
+
+bron_err tx_begin(struct bron_vault *v, struct bron_error *err)
+{
+	bron_err e = need_keys(v, err);
+	if (e != BRON_OK)
+		return e;
+	if (v->flags & BRON_OPEN_READONLY)
+		return bron_fail(err, BRON_E_READONLY,
+		                 _("the vault was opened read-only"));
+	e = lock_acquire(v, err);
+	if (e != BRON_OK)
+		return e;
+	e = store_exec(v->db, "BEGIN IMMEDIATE", err);
+	if (e != BRON_OK) {
+		lock_release(v);
+		return e;
+	}
+	e = tx_check(v, err);
+	if (e != BRON_OK)
+		tx_abort(v);
+	return e;
+}
+
+bron_err tx_commit(struct bron_vault *v, struct bron_error *err)
+{
+	struct manifest m;
+	bron_err e = manifest_write(v->db, v->vault_id, v->epoch,
+	                            v->keys->manifest, v->man.seq + 1, &m, err);
+	if (e == BRON_OK)
+		e = store_exec(v->db, "COMMIT", err);
+	if (e != BRON_OK) {
+		tx_abort(v);
+		return e;
+	}
+	v->man = m;
+	lock_release(v);
+	return BRON_OK;
+}
+
+void tx_abort(struct bron_vault *v)
+{
+	if (!sqlite3_get_autocommit(v->db))
+		sqlite3_exec(v->db, "ROLLBACK", NULL, NULL, NULL);
+	lock_release(v);
+}
+
+bron_err tx_read_begin(struct bron_vault *v, struct bron_error *err)
+{
+	bron_err e = need_keys(v, err);
+	if (e != BRON_OK)
+		return e;
+	e = store_exec(v->db, "BEGIN", err);
+	if (e != BRON_OK)
+		return e;
+	e = tx_check(v, err);
+	if (e != BRON_OK)
+		tx_read_end(v);
+	return e;
+}
+
+void tx_read_end(struct bron_vault *v)
+{
+	if (!sqlite3_get_autocommit(v->db))
+		sqlite3_exec(v->db, "COMMIT", NULL, NULL, NULL);
+}
