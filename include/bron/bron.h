@@ -7,6 +7,7 @@
 
 #include "bron/error.h"
 #include "bron/entry.h"
+#include "bron/text.h"
 #include "bron/vault.h"
 
 #ifdef __cplusplus

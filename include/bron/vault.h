@@ -185,6 +185,15 @@ typedef int (*bron_record_fn)(void *ctx, bron_id id, uint64_t rev,
 bron_err bron_vault_foreach(struct bron_vault *v, bron_record_fn fn,
                             void *ctx, struct bron_error *err);
 
+/*
+ * Calls fn(ctx, id, rev) for every record id, in id order, without
+ * decrypting anything (ids and revisions are not secret).  Return non-zero
+ * from fn to stop.  Needs an unlocked vault (the manifest is checked first).
+ */
+typedef int (*bron_id_fn)(void *ctx, bron_id id, uint64_t rev);
+bron_err bron_vault_foreach_id(struct bron_vault *v, bron_id_fn fn, void *ctx,
+                               struct bron_error *err);
+
 /* Number of records, from the verified manifest. */
 uint64_t bron_vault_count(const struct bron_vault *v);
 

@@ -310,6 +310,27 @@ bron_err bron_vault_foreach(struct bron_vault *v, bron_record_fn fn,
 	return e;
 }
 
+bron_err bron_vault_foreach_id(struct bron_vault *v, bron_id_fn fn, void *ctx,
+                               struct bron_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	bron_err e = tx_read_begin(v, err);
+	if (e != BRON_OK)
+		return e;
+	int rc = sqlite3_prepare_v2(v->db, "SELECT id, rev FROM record ORDER BY id",
+	                            -1, &q, NULL);
+	if (rc == SQLITE_OK)
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW &&
+		       !fn(ctx, (bron_id)sqlite3_column_int64(q, 0),
+		           (uint64_t)sqlite3_column_int64(q, 1)))
+			;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		e = store_fail(v->db, rc, err, _("reading the record list"));
+	sqlite3_finalize(q);
+	tx_read_end(v);
+	return e;
+}
+
 /* ---- verify ---- */
 
 static bron_err integrity(sqlite3 *db, struct bron_error *err)

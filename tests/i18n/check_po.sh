@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$src"
 find src -name '*.[ch]' | LC_ALL=C sort > "$tmp/files"
 xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-	--omit-header -f "$tmp/files" -o "$tmp/bron.pot"
+	-f "$tmp/files" -o "$tmp/bron.pot"
 for po in po/*.po; do
 	# every msgid in the sources must be translated in $po
 	if ! msgcmp "$po" "$tmp/bron.pot" 2> "$tmp/cmp"; then

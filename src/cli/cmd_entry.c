@@ -1,0 +1,848 @@
+/*
+ * cmd_entry.c - the commands about entries: add, list, search, show, edit,
+ * delete and level.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "i18n.h"
+
+#define ID_SHORT 8
+
+/* ---- reading text ---- */
+
+char *read_body(FILE *in, int interactive)
+{
+	size_t cap = 4096, len = 0, line_start = 0;
+	char *buf = malloc(cap);
+	int ch;
+	if (!buf) {
+		say_error(_("out of memory"));
+		return NULL;
+	}
+	if (interactive) {
+		fprintf(stderr, "%s\n", _("Write your entry. End with a line that "
+		                          "holds only a dot (.), or press Ctrl-D."));
+		fflush(stderr);
+	}
+	while ((ch = fgetc(in)) != EOF) {
+		if (len + 2 >= cap) {
+			char *bigger = malloc(cap * 2);
+			if (!bigger) {
+				bron_secret_free(buf, cap);
+				say_error(_("out of memory"));
+				return NULL;
+			}
+			memcpy(bigger, buf, len);
+			bron_secret_free(buf, cap);
+			buf = bigger;
+			cap *= 2;
+		}
+		buf[len++] = (char)ch;
+		if (ch == '\n') {
+			if (interactive && len - line_start == 2 &&
+			    buf[line_start] == '.') {
+				len = line_start;
+				break;
+			}
+			line_start = len;
+		}
+	}
+	if (ferror(in)) {
+		bron_secret_free(buf, cap);
+		say_error(_("cannot read the text from standard input"));
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static void free_text(char *s)
+{
+	if (s)
+		bron_secret_free(s, strlen(s));
+}
+
+/* ---- output helpers ---- */
+
+/* Prints a local date, with the time of day when with_time is set. */
+static void print_date(FILE *out, int64_t t, int with_time)
+{
+	char buf[64];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	size_t n = 0;
+	if (localtime_r(&tt, &tm))
+		n = with_time ? strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm)
+		              : strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+	if (n)
+		fputs(buf, out);
+	else
+		fputs("?", out);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
+	     p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void json_time(FILE *out, int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (gmtime_r(&tt, &tm) &&
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		fprintf(out, "\"%s\"", buf);
+	else
+		fputs("null", out);
+}
+
+static const char *level_color(int level)
+{
+	switch (level) {
+	case BRON_LEVEL_SHAREABLE:
+		return "\033[32m";
+	case BRON_LEVEL_NOT_YET:
+		return "\033[33m";
+	default:
+		return "\033[2m";
+	}
+}
+
+/* Display width of UTF-8 text, counting each code point as one column. */
+static size_t columns(const char *s, size_t bytes)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < bytes && s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Prints at most width columns of s, cutting at a code point boundary. */
+static void print_cut(const char *s, size_t width)
+{
+	size_t i = 0, cols = 0, len = strlen(s);
+	if (columns(s, len) <= width) {
+		fputs(s, stdout);
+		return;
+	}
+	while (i < len && cols + 1 < width) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		cols++;
+	}
+	fwrite(s, 1, i, stdout);
+	fputs("…", stdout);
+}
+
+/* ---- filters and summaries ---- */
+
+struct filter {
+	int level;        /* -1: any */
+	const char *tag;  /* NULL: any */
+	const char *area; /* canonical key or NULL */
+	int64_t since, until; /* [since, until) */
+	int has_since, has_until;
+	char *query;      /* folded search text, NULL for list */
+	size_t qlen;
+};
+
+struct summary {
+	bron_id id;
+	int64_t created, updated;
+	int level;
+	char *title;
+	const char *area; /* points into the static area table */
+	char **tags;      /* only for JSON */
+};
+
+struct gather {
+	struct filter *f;
+	int json;
+	struct summary *items;
+	size_t n, cap;
+	char *scratch; /* for folding */
+	size_t scratch_cap;
+	bron_err err;
+};
+
+static int64_t next_day(int64_t day)
+{
+	time_t t = (time_t)day;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	tm.tm_mday++;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+static int parse_filter(const struct args *a, struct filter *f)
+{
+	const char *s;
+	int64_t now = (int64_t)time(NULL);
+	memset(f, 0, sizeof(*f));
+	f->level = -1;
+	if ((s = arg_value(a, "level")) && (f->level = level_parse(s)) < 0) {
+		say_error(_("unknown level '%s'; use shareable, not-yet-shareable "
+		            "or private"),
+		          s);
+		return EXIT_USAGE;
+	}
+	if ((s = arg_value(a, "area")) && !(f->area = area_key(s))) {
+		say_error(_("unknown life area '%s'; 'help add' lists them"), s);
+		return EXIT_USAGE;
+	}
+	f->tag = arg_value(a, "tag");
+	if ((s = arg_value(a, "since"))) {
+		if (date_parse(s, now, &f->since) != 0) {
+			say_error(_("'%s' is not a date (try 2026-11-28, 28-11-2026, "
+			            "today or -7d)"),
+			          s);
+			return EXIT_USAGE;
+		}
+		f->has_since = 1;
+	}
+	if ((s = arg_value(a, "until"))) {
+		if (date_parse(s, now, &f->until) != 0) {
+			say_error(_("'%s' is not a date (try 2026-11-28, 28-11-2026, "
+			            "today or -7d)"),
+			          s);
+			return EXIT_USAGE;
+		}
+		f->until = next_day(f->until);
+		f->has_until = 1;
+	}
+	return EXIT_OK;
+}
+
+static int tag_match(const struct bron_entry *e, const char *tag)
+{
+	for (size_t i = 0; i < e->ntags; i++)
+		if (strcasecmp(e->tags[i], tag) == 0)
+			return 1;
+	return 0;
+}
+
+static int reserve_scratch(struct gather *g, size_t n)
+{
+	if (n + 1 <= g->scratch_cap)
+		return 0;
+	bron_secret_free(g->scratch, g->scratch_cap);
+	g->scratch_cap = n + 1 > 4096 ? n + 1 : 4096;
+	g->scratch = malloc(g->scratch_cap);
+	if (!g->scratch)
+		g->scratch_cap = 0;
+	return g->scratch ? 0 : -1;
+}
+
+static int text_match(struct gather *g, const char *s)
+{
+	if (!s)
+		return 0;
+	size_t n = strlen(s);
+	if (reserve_scratch(g, n) != 0)
+		return 0;
+	return bron_fold_contains(s, n, g->f->query, g->f->qlen, g->scratch);
+}
+
+static int entry_matches(struct gather *g, const struct bron_entry *e)
+{
+	struct filter *f = g->f;
+	if (f->level >= 0 && (int)e->level != f->level)
+		return 0;
+	if (f->area && (!e->area || strcmp(e->area, f->area) != 0))
+		return 0;
+	if (f->tag && !tag_match(e, f->tag))
+		return 0;
+	if (f->has_since && e->created < f->since)
+		return 0;
+	if (f->has_until && e->created >= f->until)
+		return 0;
+	if (!f->query)
+		return 1;
+	if (text_match(g, e->title) || text_match(g, e->body))
+		return 1;
+	for (size_t i = 0; i < e->ntags; i++)
+		if (text_match(g, e->tags[i]))
+			return 1;
+	return 0;
+}
+
+static const char *static_area(const char *key)
+{
+	return key ? area_key(key) : NULL;
+}
+
+static int gather_one(void *ctx, bron_id id, uint64_t rev, const uint8_t *data,
+                      size_t len)
+{
+	struct gather *g = ctx;
+	struct bron_entry e;
+	(void)rev;
+	if (len == 0 || data[0] != BRON_KIND_ENTRY)
+		return 0; /* other kinds of record are not entries */
+	struct bron_error err;
+	if (bron_entry_decode(data, len, &e, &err) != BRON_OK) {
+		g->err = err.code;
+		return 1;
+	}
+	if (entry_matches(g, &e)) {
+		if (g->n == g->cap) {
+			size_t cap = g->cap ? 2 * g->cap : 64;
+			struct summary *p = realloc(g->items, cap * sizeof(*p));
+			if (!p) {
+				bron_entry_release(&e);
+				g->err = BRON_E_NOMEM;
+				return 1;
+			}
+			g->items = p;
+			g->cap = cap;
+		}
+		struct summary *s = &g->items[g->n++];
+		memset(s, 0, sizeof(*s));
+		s->id = id;
+		s->created = e.created;
+		s->updated = e.updated;
+		s->level = (int)e.level;
+		s->area = static_area(e.area);
+		s->title = e.title; /* taken over from e */
+		e.title = NULL;
+		if (g->json) {
+			s->tags = e.tags; /* NULL-terminated copy below */
+			char **t = realloc(e.tags, (e.ntags + 1) * sizeof(char *));
+			if (t) {
+				t[e.ntags] = NULL;
+				s->tags = t;
+			} else {
+				s->tags = NULL;
+				for (size_t i = 0; i < e.ntags; i++)
+					free(e.tags[i]);
+				free(e.tags);
+			}
+			e.tags = NULL;
+			e.ntags = 0;
+		}
+	}
+	bron_entry_release(&e);
+	return 0;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct summary *x = a, *y = b;
+	if (x->created != y->created)
+		return x->created < y->created ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void print_summaries(struct cli *c, const struct gather *g)
+{
+	if (g->json) {
+		printf("[");
+		for (size_t i = 0; i < g->n; i++) {
+			const struct summary *s = &g->items[i];
+			printf("%s\n  {\"id\": \"%016llx\", \"created\": ",
+			       i ? "," : "", (unsigned long long)s->id);
+			json_time(stdout, s->created);
+			printf(", \"updated\": ");
+			json_time(stdout, s->updated);
+			printf(", \"level\": \"%s\", \"area\": ", level_name(s->level));
+			if (s->area)
+				json_string(stdout, s->area);
+			else
+				printf("null");
+			printf(", \"title\": ");
+			json_string(stdout, s->title);
+			printf(", \"tags\": [");
+			for (size_t k = 0; s->tags && s->tags[k]; k++) {
+				printf("%s", k ? ", " : "");
+				json_string(stdout, s->tags[k]);
+			}
+			printf("]}");
+		}
+		printf("%s]\n", g->n ? "\n" : "");
+		return;
+	}
+	size_t lw = 0;
+	for (int l = 0; l <= 2; l++)
+		if (columns(level_label(l), 64) > lw)
+			lw = columns(level_label(l), 64);
+	int width = term_width();
+	for (size_t i = 0; i < g->n; i++) {
+		const struct summary *s = &g->items[i];
+		const char *label = level_label(s->level);
+		printf("%0*llx  ", ID_SHORT,
+		       (unsigned long long)(s->id >> (64 - 4 * ID_SHORT)));
+		print_date(stdout, s->created, 0);
+		printf("  %s%s%s", c->color ? level_color(s->level) : "", label,
+		       c->color ? "\033[0m" : "");
+		printf("%*s  ", (int)(lw - columns(label, 64)), "");
+		int used = ID_SHORT + 2 + 10 + 2 + (int)lw + 2;
+		const char *title = s->title && *s->title ? s->title : _("(untitled)");
+		print_cut(title, width > used + 10 ? (size_t)(width - used) : 10);
+		printf("\n");
+	}
+}
+
+static void free_gather(struct gather *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free_text(g->items[i].title);
+		strv_free(g->items[i].tags);
+	}
+	free(g->items);
+	bron_secret_free(g->scratch, g->scratch_cap);
+}
+
+static int list_or_search(struct cli *c, const struct args *a,
+                          const char *query)
+{
+	struct filter f;
+	struct gather g = {0};
+	struct bron_error err;
+	int rc = parse_filter(a, &f);
+	if (rc != EXIT_OK)
+		return rc;
+	if (query) {
+		size_t n = strlen(query);
+		f.query = malloc(n + 1);
+		if (!f.query) {
+			say_error(_("out of memory"));
+			return EXIT_INTERNAL;
+		}
+		f.qlen = bron_fold(query, n, f.query);
+	}
+	g.f = &f;
+	g.json = arg_flag(a, "json");
+	bron_err e = bron_vault_foreach(c->vault, gather_one, &g, &err);
+	if (e == BRON_OK && g.err != BRON_OK) {
+		bron_error_clear(&err);
+		e = err.code = g.err;
+	}
+	if (e == BRON_OK) {
+		qsort(g.items, g.n, sizeof(*g.items), newest_first);
+		print_summaries(c, &g);
+		rc = g.n || g.json ? EXIT_OK : EXIT_NOTHING;
+		if (!g.n && !g.json)
+			fprintf(stderr, "%s\n", query ? _("no entries match")
+			                              : _("no entries"));
+	} else {
+		rc = fail(&err);
+	}
+	free_gather(&g);
+	free_text(f.query);
+	return rc;
+}
+
+int cmd_list(struct cli *c, const struct args *a)
+{
+	return list_or_search(c, a, NULL);
+}
+
+int cmd_search(struct cli *c, const struct args *a)
+{
+	return list_or_search(c, a, a->pos[0]);
+}
+
+/* ---- one entry ---- */
+
+/* Loads entry id; *rev gets its revision. */
+static int load_entry(struct cli *c, bron_id id, struct bron_entry *e,
+                      uint64_t *rev)
+{
+	struct bron_error err;
+	uint8_t *data;
+	size_t len;
+	if (bron_vault_get(c->vault, id, &data, &len, rev, &err) != BRON_OK)
+		return fail(&err);
+	if (len == 0 || data[0] != BRON_KIND_ENTRY) {
+		bron_secret_free(data, len);
+		say_error(_("%016llx is not an entry"), (unsigned long long)id);
+		return EXIT_NOTHING;
+	}
+	bron_err code = bron_entry_decode(data, len, e, &err);
+	bron_secret_free(data, len);
+	return code == BRON_OK ? EXIT_OK : fail(&err);
+}
+
+/* Saves e as id (0: new) on top of revision rev. */
+static int save_entry(struct cli *c, bron_id *id, uint64_t rev,
+                      const struct bron_entry *e)
+{
+	struct bron_error err;
+	uint8_t *buf;
+	size_t len;
+	if (bron_entry_encode(e, &buf, &len, &err) != BRON_OK)
+		return fail(&err);
+	bron_err code = bron_vault_put(c->vault, id, rev, buf, len, NULL, &err);
+	bron_secret_free(buf, len);
+	return code == BRON_OK ? EXIT_OK : fail(&err);
+}
+
+static int load_by_prefix(struct cli *c, const char *prefix, bron_id *id,
+                          struct bron_entry *e, uint64_t *rev)
+{
+	int rc = resolve_id(c, prefix, id);
+	return rc == EXIT_OK ? load_entry(c, *id, e, rev) : rc;
+}
+
+static int set_tags(struct bron_entry *e, const struct args *a)
+{
+	struct bron_error err;
+	for (int i = 0; i < a->nset; i++) {
+		if (strcmp(a->set[i].opt->name, "tag") != 0)
+			continue;
+		if (bron_entry_add_tag(e, a->set[i].value, &err) != BRON_OK)
+			return fail(&err);
+	}
+	return EXIT_OK;
+}
+
+static int dup_into(char **slot, const char *s)
+{
+	free_text(*slot);
+	*slot = s ? strdup(s) : NULL;
+	if (s && !*slot) {
+		say_error(_("out of memory"));
+		return EXIT_INTERNAL;
+	}
+	return EXIT_OK;
+}
+
+int cmd_add(struct cli *c, const struct args *a)
+{
+	struct bron_entry e;
+	const char *s;
+	int level = BRON_LEVEL_PRIVATE;
+	const char *area = NULL;
+	if ((s = arg_value(a, "level")) && (level = level_parse(s)) < 0) {
+		say_error(_("unknown level '%s'; use shareable, not-yet-shareable "
+		            "or private"),
+		          s);
+		return EXIT_USAGE;
+	}
+	if ((s = arg_value(a, "area")) && !(area = area_key(s))) {
+		say_error(_("unknown life area '%s'; 'help add' lists them"), s);
+		return EXIT_USAGE;
+	}
+	char *body = NULL;
+	int rc = EXIT_OK;
+	if (arg_flag(a, "edit"))
+		rc = edit_text("", &body);
+	else if (!isatty(STDIN_FILENO))
+		body = read_body(stdin, 0);
+	else
+		body = read_body(stdin, 1);
+	if (rc != EXIT_OK)
+		return rc;
+	if (!body)
+		return EXIT_IO;
+	bron_entry_init(&e);
+	e.created = e.updated = (int64_t)time(NULL);
+	e.level = (enum bron_level)level;
+	e.body = body;
+	rc = dup_into(&e.title, arg_value(a, "title"));
+	if (rc == EXIT_OK)
+		rc = dup_into(&e.area, area);
+	if (rc == EXIT_OK)
+		rc = set_tags(&e, a);
+	bron_id id = 0;
+	if (rc == EXIT_OK)
+		rc = save_entry(c, &id, 0, &e);
+	bron_entry_release(&e);
+	if (rc == EXIT_OK)
+		printf("%016llx\n", (unsigned long long)id);
+	return rc;
+}
+
+static void print_entry(struct cli *c, bron_id id, const struct bron_entry *e)
+{
+	const char *b = c->color ? "\033[1m" : "", *r = c->color ? "\033[0m" : "";
+	printf("%s%s%s\n", b, e->title && *e->title ? e->title : _("(untitled)"),
+	       r);
+	printf("%-10s %016llx\n", _("id:"), (unsigned long long)id);
+	printf("%-10s ", _("written:"));
+	print_date(stdout, e->created, 1);
+	if (e->updated != e->created) {
+		printf("   %s ", _("changed:"));
+		print_date(stdout, e->updated, 1);
+	}
+	printf("\n%-10s %s%s%s\n", _("level:"),
+	       c->color ? level_color((int)e->level) : "",
+	       level_label((int)e->level), r);
+	if (e->area)
+		printf("%-10s %s\n", _("area:"), area_label(e->area));
+	if (e->ntags) {
+		printf("%-10s", _("tags:"));
+		for (size_t i = 0; i < e->ntags; i++)
+			printf(" %s", e->tags[i]);
+		printf("\n");
+	}
+	printf("\n%s", e->body ? e->body : "");
+	if (e->body && *e->body && e->body[strlen(e->body) - 1] != '\n')
+		printf("\n");
+	if (e->nhistory) {
+		printf("\n%s\n", _("Level history:"));
+		for (size_t i = 0; i < e->nhistory; i++) {
+			const struct bron_level_change *h = &e->history[i];
+			printf("  ");
+			print_date(stdout, h->when, 1);
+			printf("  %s → %s", level_label((int)h->from),
+			       level_label((int)h->to));
+			if (h->why)
+				printf(": %s", h->why);
+			printf("\n");
+		}
+	}
+}
+
+static void print_entry_json(bron_id id, const struct bron_entry *e)
+{
+	printf("{\"id\": \"%016llx\", \"created\": ", (unsigned long long)id);
+	json_time(stdout, e->created);
+	printf(", \"updated\": ");
+	json_time(stdout, e->updated);
+	printf(", \"level\": \"%s\", \"area\": ", level_name((int)e->level));
+	if (e->area)
+		json_string(stdout, e->area);
+	else
+		printf("null");
+	printf(", \"title\": ");
+	json_string(stdout, e->title);
+	printf(", \"tags\": [");
+	for (size_t i = 0; i < e->ntags; i++) {
+		printf("%s", i ? ", " : "");
+		json_string(stdout, e->tags[i]);
+	}
+	printf("], \"body\": ");
+	json_string(stdout, e->body);
+	printf(", \"history\": [");
+	for (size_t i = 0; i < e->nhistory; i++) {
+		const struct bron_level_change *h = &e->history[i];
+		printf("%s{\"when\": ", i ? ", " : "");
+		json_time(stdout, h->when);
+		printf(", \"from\": \"%s\", \"to\": \"%s\", \"why\": ",
+		       level_name((int)h->from), level_name((int)h->to));
+		if (h->why)
+			json_string(stdout, h->why);
+		else
+			printf("null");
+		printf("}");
+	}
+	printf("]}\n");
+}
+
+int cmd_show(struct cli *c, const struct args *a)
+{
+	struct bron_entry e;
+	bron_id id;
+	uint64_t rev;
+	int rc = load_by_prefix(c, a->pos[0], &id, &e, &rev);
+	if (rc != EXIT_OK)
+		return rc;
+	if (arg_flag(a, "json"))
+		print_entry_json(id, &e);
+	else
+		print_entry(c, id, &e);
+	bron_entry_release(&e);
+	return EXIT_OK;
+}
+
+int cmd_edit(struct cli *c, const struct args *a)
+{
+	struct bron_entry e;
+	bron_id id;
+	uint64_t rev;
+	const char *s, *area = NULL;
+	if ((s = arg_value(a, "area")) && !(area = area_key(s))) {
+		say_error(_("unknown life area '%s'; 'help add' lists them"), s);
+		return EXIT_USAGE;
+	}
+	int rc = load_by_prefix(c, a->pos[0], &id, &e, &rev);
+	if (rc != EXIT_OK)
+		return rc;
+	int meta = arg_flag(a, "title") || arg_flag(a, "tag") || area;
+	if (arg_value(a, "title"))
+		rc = dup_into(&e.title, arg_value(a, "title"));
+	if (rc == EXIT_OK && area)
+		rc = dup_into(&e.area, area);
+	if (rc == EXIT_OK && arg_flag(a, "tag")) {
+		for (size_t i = 0; i < e.ntags; i++)
+			free_text(e.tags[i]);
+		e.ntags = 0;
+		rc = set_tags(&e, a);
+	}
+	if (rc == EXIT_OK && (!meta || arg_flag(a, "edit"))) {
+		char *body = NULL;
+		if (!isatty(STDIN_FILENO) && !arg_flag(a, "edit")) {
+			body = read_body(stdin, 0);
+			rc = body ? EXIT_OK : EXIT_IO;
+		} else {
+			rc = edit_text(e.body, &body);
+		}
+		if (rc == EXIT_OK) {
+			if (!meta && e.body && strcmp(body, e.body) == 0) {
+				free_text(body);
+				bron_entry_release(&e);
+				fprintf(stderr, "%s\n", _("nothing changed"));
+				return EXIT_OK;
+			}
+			free_text(e.body);
+			e.body = body;
+		}
+	}
+	if (rc == EXIT_OK) {
+		e.updated = (int64_t)time(NULL);
+		rc = save_entry(c, &id, rev, &e);
+	}
+	bron_entry_release(&e);
+	if (rc == EXIT_OK)
+		fprintf(stderr, _("entry %016llx saved\n"), (unsigned long long)id);
+	return rc;
+}
+
+int cmd_delete(struct cli *c, const struct args *a)
+{
+	struct bron_error err;
+	struct bron_entry e;
+	bron_id id;
+	uint64_t rev;
+	int rc = load_by_prefix(c, a->pos[0], &id, &e, &rev);
+	if (rc != EXIT_OK)
+		return rc;
+	if (!arg_flag(a, "yes")) {
+		char q[512];
+		snprintf(q, sizeof(q), _("Delete \"%s\" for good?"),
+		         e.title && *e.title ? e.title : _("(untitled)"));
+		int yes = isatty(STDIN_FILENO) && confirm(q);
+		sodium_memzero(q, sizeof(q));
+		if (!yes) {
+			bron_entry_release(&e);
+			say_error(_("not deleted (use --yes to delete without "
+			            "asking)"));
+			return EXIT_NOTHING;
+		}
+	}
+	bron_entry_release(&e);
+	if (bron_vault_delete(c->vault, id, rev, &err) != BRON_OK)
+		return fail(&err);
+	fprintf(stderr, _("entry %016llx deleted\n"), (unsigned long long)id);
+	return EXIT_OK;
+}
+
+int cmd_level(struct cli *c, const struct args *a)
+{
+	struct bron_error err;
+	struct bron_entry e;
+	bron_id id;
+	uint64_t rev;
+	int level = level_parse(a->pos[1]);
+	if (level < 0) {
+		say_error(_("unknown level '%s'; use shareable, not-yet-shareable "
+		            "or private"),
+		          a->pos[1]);
+		return EXIT_USAGE;
+	}
+	int rc = load_by_prefix(c, a->pos[0], &id, &e, &rev);
+	if (rc != EXIT_OK)
+		return rc;
+	int64_t now = (int64_t)time(NULL);
+	if (bron_entry_set_level(&e, (enum bron_level)level, now,
+	                         arg_value(a, "why"), &err) != BRON_OK)
+		rc = fail(&err);
+	if (rc == EXIT_OK) {
+		e.updated = now;
+		rc = save_entry(c, &id, rev, &e);
+	}
+	bron_entry_release(&e);
+	if (rc == EXIT_OK)
+		fprintf(stderr, _("entry %016llx is now %s\n"),
+		        (unsigned long long)id, level_label(level));
+	return rc;
+}
+
+/* ---- tags, for completion ---- */
+
+struct tagset {
+	char **v;
+	size_t n, cap;
+};
+
+static int collect_one(void *ctx, bron_id id, uint64_t rev, const uint8_t *data,
+                       size_t len)
+{
+	struct tagset *t = ctx;
+	struct bron_entry e;
+	(void)id;
+	(void)rev;
+	if (len == 0 || data[0] != BRON_KIND_ENTRY ||
+	    bron_entry_decode(data, len, &e, NULL) != BRON_OK)
+		return 0;
+	for (size_t i = 0; i < e.ntags; i++) {
+		size_t k = 0;
+		while (k < t->n && strcmp(t->v[k], e.tags[i]) != 0)
+			k++;
+		if (k < t->n)
+			continue;
+		if (t->n + 1 >= t->cap) {
+			size_t cap = t->cap ? 2 * t->cap : 32;
+			char **p = realloc(t->v, cap * sizeof(char *));
+			if (!p)
+				break;
+			t->v = p;
+			t->cap = cap;
+		}
+		if ((t->v[t->n] = strdup(e.tags[i])))
+			t->n++;
+		t->v[t->n] = NULL;
+	}
+	bron_entry_release(&e);
+	return 0;
+}
+
+char **collect_tags(struct cli *c)
+{
+	struct tagset t = {0};
+	if (bron_vault_foreach(c->vault, collect_one, &t, NULL) != BRON_OK) {
+		strv_free(t.v);
+		return NULL;
+	}
+	return t.v;
+}

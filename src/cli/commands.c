@@ -1,0 +1,463 @@
+/*
+ * commands.c - the command table, and what every command shares: running
+ * one (one-shot or in the shell), opening the vault, mapping errors to exit
+ * statuses, and the vocabularies (levels, life areas, ids).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "i18n.h"
+
+/* ---- vocabularies ---- */
+
+const char *const level_names[] = {"private", "not-yet-shareable", "shareable",
+                                   "privé", "prive", "nog-niet-deelbaar",
+                                   "deelbaar", NULL};
+
+int level_parse(const char *s)
+{
+	static const int value[] = {BRON_LEVEL_PRIVATE, BRON_LEVEL_NOT_YET,
+	                            BRON_LEVEL_SHAREABLE, BRON_LEVEL_PRIVATE,
+	                            BRON_LEVEL_PRIVATE, BRON_LEVEL_NOT_YET,
+	                            BRON_LEVEL_SHAREABLE};
+	for (int i = 0; level_names[i]; i++)
+		if (strcasecmp(s, level_names[i]) == 0)
+			return value[i];
+	return -1;
+}
+
+const char *level_name(int level)
+{
+	return level_names[level >= 0 && level <= 2 ? level : 0];
+}
+
+const char *level_label(int level)
+{
+	switch (level) {
+	case BRON_LEVEL_SHAREABLE:
+		return _("shareable");
+	case BRON_LEVEL_NOT_YET:
+		return _("not yet shareable");
+	default:
+		return _("private");
+	}
+}
+
+/* Life areas: the key stored in an entry, a Dutch alias, the label. */
+static const struct {
+	const char *key, *alias, *label;
+} areas[] = {
+	{"family-of-origin", "gezin-van-herkomst", N_("family of origin")},
+	{"home", "wonen", N_("where you live and grew up")},
+	{"school", "opleiding", N_("school and education")},
+	{"work", "werk", N_("work")},
+	{"friends", "vrienden", N_("friends")},
+	{"leisure", "vrije-tijd", N_("leisure")},
+	{"relationships", "relaties", N_("relationships")},
+	{"parenthood", "ouderschap", N_("parenthood")},
+	{"growing-older", "ouder-worden", N_("growing older")},
+};
+#define NAREAS (sizeof(areas) / sizeof(areas[0]))
+
+const char *const area_names[] = {
+	"family-of-origin", "home", "school", "work", "friends", "leisure",
+	"relationships", "parenthood", "growing-older", "gezin-van-herkomst",
+	"wonen", "opleiding", "werk", "vrienden", "vrije-tijd", "relaties",
+	"ouderschap", "ouder-worden", NULL};
+
+const char *area_key(const char *s)
+{
+	for (size_t i = 0; i < NAREAS; i++)
+		if (strcasecmp(s, areas[i].key) == 0 ||
+		    strcasecmp(s, areas[i].alias) == 0)
+			return areas[i].key;
+	return NULL;
+}
+
+const char *area_label(const char *key)
+{
+	for (size_t i = 0; i < NAREAS; i++)
+		if (key && strcmp(key, areas[i].key) == 0)
+			return _(areas[i].label);
+	return key ? key : "";
+}
+
+/* ---- errors ---- */
+
+void say_error(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fputs("bron: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int exit_for(bron_err code)
+{
+	switch (code) {
+	case BRON_OK:
+		return EXIT_OK;
+	case BRON_E_PASSPHRASE:
+	case BRON_E_RECOVERY:
+	case BRON_E_RECOVERY_TYPO:
+		return EXIT_PASSPHRASE;
+	case BRON_E_DAMAGED:
+	case BRON_E_TAMPERED:
+	case BRON_E_MANIFEST:
+	case BRON_E_ROWS_MISSING:
+	case BRON_E_ROWS_EXTRA:
+	case BRON_E_ROLLBACK:
+	case BRON_E_CODEC:
+	case BRON_E_KDF_PARAMS:
+		return EXIT_DAMAGED;
+	case BRON_E_IN_USE:
+	case BRON_E_CONFLICT:
+		return EXIT_IN_USE;
+	case BRON_E_IO:
+	case BRON_E_NOSPACE:
+	case BRON_E_READONLY:
+		return EXIT_IO;
+	case BRON_E_NOT_FOUND:
+	case BRON_E_NOT_VAULT:
+		return EXIT_NO_VAULT;
+	case BRON_E_PERMS:
+		return EXIT_PERMS;
+	case BRON_E_VERSION:
+		return EXIT_VERSION;
+	case BRON_E_INVALID:
+	case BRON_E_EXISTS:
+		return EXIT_USAGE;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
+int fail(const struct bron_error *err)
+{
+	say_error("%s", err->msg[0] ? err->msg : bron_strerror(err->code));
+	return exit_for(err->code);
+}
+
+/* ---- the vault ---- */
+
+int open_vault(struct cli *c, unsigned flags)
+{
+	struct bron_error err;
+	if (c->vault)
+		return EXIT_OK;
+	if (bron_vault_open(c->vault_path, flags, &c->vault, &err) != BRON_OK) {
+		if (err.code == BRON_E_NOT_FOUND) {
+			say_error(_("no vault at %s; create one with 'bron init'"),
+			          c->vault_path);
+			return EXIT_NO_VAULT;
+		}
+		return fail(&err);
+	}
+	return EXIT_OK;
+}
+
+int unlock_with(struct cli *c, const char *pass)
+{
+	struct bron_error err;
+	if (bron_vault_unlock(c->vault, pass, strlen(pass), &err) != BRON_OK)
+		return fail(&err);
+	return EXIT_OK;
+}
+
+int need_vault(struct cli *c)
+{
+	int rc = open_vault(c, 0);
+	if (rc != EXIT_OK || bron_vault_is_unlocked(c->vault))
+		return rc;
+	char *pass = read_passphrase(c, _("Passphrase: "));
+	if (!pass)
+		return EXIT_PASSPHRASE;
+	rc = unlock_with(c, pass);
+	sodium_free(pass);
+	return rc;
+}
+
+/* ---- ids ---- */
+
+struct prefix_match {
+	const char *prefix;
+	size_t len;
+	bron_id found;
+	int count;
+};
+
+static int match_prefix(void *ctx, bron_id id, uint64_t rev)
+{
+	struct prefix_match *m = ctx;
+	char hex[17];
+	(void)rev;
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)id);
+	if (strncasecmp(hex, m->prefix, m->len) == 0) {
+		m->found = id;
+		m->count++;
+	}
+	return 0;
+}
+
+int resolve_id(struct cli *c, const char *prefix, bron_id *id)
+{
+	struct bron_error err;
+	struct prefix_match m = {.prefix = prefix, .len = strlen(prefix)};
+	if (m.len < 4 || m.len > 16 ||
+	    strspn(prefix, "0123456789abcdefABCDEF") != m.len) {
+		say_error(_("'%s' is not an entry id (4 to 16 hexadecimal "
+		            "characters)"),
+		          prefix);
+		return EXIT_USAGE;
+	}
+	if (bron_vault_foreach_id(c->vault, match_prefix, &m, &err) != BRON_OK)
+		return fail(&err);
+	if (m.count == 0) {
+		say_error(_("no entry with id %s"), prefix);
+		return EXIT_NOTHING;
+	}
+	if (m.count > 1) {
+		say_error(_("id %s is ambiguous: %d entries start with it; type "
+		            "more characters"),
+		          prefix, m.count);
+		return EXIT_USAGE;
+	}
+	*id = m.found;
+	return EXIT_OK;
+}
+
+void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		sodium_memzero(v[i], strlen(v[i]));
+		free(v[i]);
+	}
+	free(v);
+}
+
+/* ---- the table ---- */
+
+#define FILTER_OPTS                                                         \
+	{"level", 'l', OPT_ARG, C_LEVEL, N_("only entries at this level")}, \
+	{"tag", 't', OPT_ARG | OPT_PRIVATE, C_TAG,                          \
+	 N_("only entries with this tag")},                                 \
+	{"area", 'a', OPT_ARG, C_AREA, N_("only entries in this life area")}, \
+	{"since", 0, OPT_ARG, C_NONE, N_("only entries from this day on")}, \
+	{"until", 0, OPT_ARG, C_NONE, N_("only entries up to this day")},   \
+	{"json", 0, 0, C_NONE, N_("print JSON for scripts")}
+
+static const struct opt init_opts[] = {
+	{"kdf-memory", 0, OPT_ARG, C_NONE,
+	 N_("Argon2id memory in MiB instead of calibrating")},
+	{"kdf-passes", 0, OPT_ARG, C_NONE,
+	 N_("Argon2id passes instead of calibrating")},
+	{"force", 0, 0, C_NONE, N_("accept a weak passphrase")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt add_opts[] = {
+	{"title", 0, OPT_ARG | OPT_PRIVATE, C_NONE, N_("the entry's title")},
+	{"level", 'l', OPT_ARG, C_LEVEL,
+	 N_("shareable, not-yet-shareable or private (the default)")},
+	{"tag", 't', OPT_ARG | OPT_MULTI | OPT_PRIVATE, C_TAG,
+	 N_("a tag; give it again for more")},
+	{"area", 'a', OPT_ARG, C_AREA, N_("the life area the entry is about")},
+	{"edit", 'e', 0, C_NONE, N_("write the text in $EDITOR")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt list_opts[] = {
+	FILTER_OPTS,
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt show_opts[] = {
+	{"json", 0, 0, C_NONE, N_("print JSON for scripts")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt edit_opts[] = {
+	{"title", 0, OPT_ARG | OPT_PRIVATE, C_NONE, N_("a new title")},
+	{"tag", 't', OPT_ARG | OPT_MULTI | OPT_PRIVATE, C_TAG,
+	 N_("replace the tags; give it again for more")},
+	{"area", 'a', OPT_ARG, C_AREA, N_("a new life area")},
+	{"edit", 'e', 0, C_NONE,
+	 N_("also edit the text when changing other fields")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt delete_opts[] = {
+	{"yes", 'y', 0, C_NONE, N_("do not ask for confirmation")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt level_opts[] = {
+	{"why", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("why the level changes, kept in the entry's history")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt passwd_opts[] = {
+	{"kdf-memory", 0, OPT_ARG, C_NONE,
+	 N_("Argon2id memory in MiB instead of calibrating")},
+	{"kdf-passes", 0, OPT_ARG, C_NONE,
+	 N_("Argon2id passes instead of calibrating")},
+	{"force", 0, 0, C_NONE, N_("accept a weak passphrase")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt none_opts[] = {
+	{NULL, 0, 0, C_NONE, NULL},
+};
+
+const struct command commands[] = {
+	{"init", cmd_init, 0, 0, 0, {C_NONE}, "",
+	 N_("create a new vault"), init_opts},
+	{"add", cmd_add, CMD_VAULT, 0, 0, {C_NONE}, "",
+	 N_("write a new entry (text from stdin, a prompt or $EDITOR)"),
+	 add_opts},
+	{"list", cmd_list, CMD_VAULT, 0, 0, {C_NONE}, "",
+	 N_("list entries, newest first"), list_opts},
+	{"show", cmd_show, CMD_VAULT, 1, 1, {C_ID}, N_("ID"),
+	 N_("show one entry with its history"), show_opts},
+	{"edit", cmd_edit, CMD_VAULT, 1, 1, {C_ID}, N_("ID"),
+	 N_("change an entry's text or details"), edit_opts},
+	{"delete", cmd_delete, CMD_VAULT, 1, 1, {C_ID}, N_("ID"),
+	 N_("delete an entry for good"), delete_opts},
+	{"search", cmd_search, CMD_VAULT | CMD_PRIVATE_POS, 1, 1, {C_NONE},
+	 N_("TEXT"),
+	 N_("find entries by title, text or tag (case and accents ignored)"),
+	 list_opts},
+	{"level", cmd_level, CMD_VAULT, 2, 2, {C_ID, C_LEVEL}, N_("ID LEVEL"),
+	 N_("change how shareable an entry is"), level_opts},
+	{"passwd", cmd_passwd, 0, 0, 0, {C_NONE}, "",
+	 N_("change the passphrase"), passwd_opts},
+	{"recover", cmd_recover, 0, 0, 0, {C_NONE}, "",
+	 N_("open the vault with the recovery code and set a new passphrase"),
+	 passwd_opts},
+	{"rekey", cmd_rekey, 0, 0, 0, {C_NONE}, "",
+	 N_("replace the master key and re-encrypt everything"), none_opts},
+	{"backup", cmd_backup, CMD_VAULT, 1, 1, {C_NONE}, N_("FILE"),
+	 N_("write a verified copy of the vault to a new file"), none_opts},
+	{"verify", cmd_verify, 0, 0, 0, {C_NONE}, "",
+	 N_("check every record and the manifest"), none_opts},
+	{"lock", cmd_lock, CMD_SHELL_ONLY, 0, 0, {C_NONE}, "",
+	 N_("forget the keys until the passphrase is given again"), none_opts},
+	{"help", cmd_help, 0, 0, 1, {C_COMMAND}, N_("[COMMAND]"),
+	 N_("list the commands, or explain one"), none_opts},
+	{"quit", cmd_quit, CMD_SHELL_ONLY, 0, 0, {C_NONE}, "",
+	 N_("leave the shell"), none_opts},
+	{NULL, NULL, 0, 0, 0, {C_NONE}, NULL, NULL, NULL},
+};
+
+const struct command *command_find(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int run_command(struct cli *c, int argc, char **argv)
+{
+	struct args a;
+	const struct command *cmd = command_find(argv[0]);
+	if (!cmd) {
+		say_error(_("unknown command '%s'; 'help' lists the commands"),
+		          argv[0]);
+		return EXIT_USAGE;
+	}
+	if ((cmd->flags & CMD_SHELL_ONLY) && !c->in_shell) {
+		say_error(_("'%s' works only inside the bron shell"), cmd->name);
+		return EXIT_USAGE;
+	}
+	int rc = args_parse(cmd, argc - 1, argv + 1, &a);
+	if (rc != EXIT_OK)
+		return rc;
+	if (cmd->flags & CMD_VAULT) {
+		rc = need_vault(c);
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	rc = cmd->run(c, &a);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		say_error(_("cannot write the output: %s"), strerror(errno));
+		return EXIT_IO;
+	}
+	return rc;
+}
+
+/* ---- help ---- */
+
+static void print_usage_line(const struct command *cmd)
+{
+	printf("bron %s", cmd->name);
+	if (cmd->opts && cmd->opts->name)
+		printf(" %s", _("[OPTIONS]"));
+	if (cmd->params && *cmd->params)
+		printf(" %s", _(cmd->params));
+	printf("\n");
+}
+
+int cmd_help(struct cli *c, const struct args *a)
+{
+	(void)c;
+	if (a->npos == 1) {
+		const struct command *cmd = command_find(a->pos[0]);
+		if (!cmd) {
+			say_error(_("unknown command '%s'; 'help' lists the "
+			            "commands"),
+			          a->pos[0]);
+			return EXIT_USAGE;
+		}
+		print_usage_line(cmd);
+		printf("  %s\n", _(cmd->summary));
+		for (const struct opt *o = cmd->opts; o && o->name; o++) {
+			char left[64];
+			int n;
+			if (o->shortname)
+				n = snprintf(left, sizeof(left), "-%c, --%s%s",
+				             o->shortname, o->name,
+				             o->flags & OPT_ARG ? " X" : "");
+			else
+				n = snprintf(left, sizeof(left), "    --%s%s", o->name,
+				             o->flags & OPT_ARG ? " X" : "");
+			printf("  %s%*s %s\n", left, n < 24 ? 24 - n : 0, "",
+			       _(o->help));
+		}
+		if (strcmp(cmd->name, "add") == 0 || strcmp(cmd->name, "level") == 0 ||
+		    strcmp(cmd->name, "list") == 0) {
+			printf("\n%s", _("Levels: shareable (deelbaar), not-yet-shareable "
+			                 "(nog-niet-deelbaar), private (privé).\n"));
+		}
+		if (strcmp(cmd->name, "list") == 0 ||
+		    strcmp(cmd->name, "search") == 0) {
+			printf("%s", _("Dates: 2026-11-28, 28-11-2026, today, yesterday, "
+			               "vandaag, gisteren, -7d, -2w, -3m.\n"));
+		}
+		return EXIT_OK;
+	}
+	printf("%s\n\n", _("bron keeps an encrypted journal of lived experience."));
+	printf("%s\n", _("Commands:"));
+	for (const struct command *cmd = commands; cmd->name; cmd++) {
+		if ((cmd->flags & CMD_SHELL_ONLY) && !c->in_shell)
+			continue;
+		printf("  %-8s %s\n", cmd->name, _(cmd->summary));
+	}
+	printf("\n%s\n", _("'help COMMAND' explains one command and its options."));
+	if (!c->in_shell)
+		printf("%s\n", _("Without a command, bron opens the vault in its "
+		                 "shell."));
+	return EXIT_OK;
+}
+
+int cmd_quit(struct cli *c, const struct args *a)
+{
+	(void)a;
+	c->quit = 1;
+	return EXIT_OK;
+}

@@ -1,0 +1,171 @@
+/*
+ * term.c - the terminal: passphrases with echo off (restored on any signal),
+ * yes/no questions, width and colour.  Passphrases never pass through
+ * readline, argv or the environment.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "i18n.h"
+
+#define PASS_MAX 1024
+
+static int tty_fd = -1;
+static struct termios saved;
+static volatile sig_atomic_t echo_off;
+
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP,
+                             SIGTTIN, SIGTTOU};
+static struct sigaction old_actions[sizeof(caught) / sizeof(caught[0])];
+
+/* Restores echo, then lets the signal do what it would have done. */
+static void on_signal(int sig)
+{
+	if (echo_off) {
+		tcsetattr(tty_fd, TCSAFLUSH, &saved);
+		echo_off = 0;
+		(void)!write(tty_fd, "\n", 1);
+	}
+	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		if (caught[i] == sig)
+			sigaction(sig, &old_actions[i], NULL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		sigaction(caught[i], &sa, &old_actions[i]);
+}
+
+static void release_signals(void)
+{
+	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		sigaction(caught[i], &old_actions[i], NULL);
+}
+
+/* Reads one line from fd into buf (at most cap - 1 bytes), byte by byte so
+ * that nothing after the newline is consumed.  -1 on error or overflow. */
+static int read_line_fd(int fd, char *buf, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0 || ch == '\n')
+			break;
+		if (n + 1 >= cap)
+			return -1;
+		buf[n++] = ch;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+char *read_passphrase(struct cli *c, const char *prompt)
+{
+	char *buf = sodium_malloc(PASS_MAX);
+	size_t len = 0;
+	if (!buf) {
+		say_error(_("out of memory"));
+		return NULL;
+	}
+	if (c->passfd >= 0) {
+		if (read_line_fd(c->passfd, buf, PASS_MAX, &len) != 0) {
+			sodium_free(buf);
+			say_error(_("cannot read the passphrase from descriptor %d"),
+			          c->passfd);
+			return NULL;
+		}
+		return buf;
+	}
+	tty_fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (tty_fd < 0) {
+		sodium_free(buf);
+		say_error(_("no terminal to ask the passphrase on; use "
+		            "--passphrase-fd"));
+		return NULL;
+	}
+	int ok = tcgetattr(tty_fd, &saved) == 0;
+	if (ok) {
+		struct termios quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		catch_signals();
+		echo_off = 1;
+		ok = tcsetattr(tty_fd, TCSAFLUSH, &quiet) == 0;
+	}
+	(void)!write(tty_fd, prompt, strlen(prompt));
+	int rc = ok ? read_line_fd(tty_fd, buf, PASS_MAX, &len) : -1;
+	if (echo_off) {
+		tcsetattr(tty_fd, TCSAFLUSH, &saved);
+		echo_off = 0;
+		release_signals();
+	}
+	(void)!write(tty_fd, "\n", 1);
+	close(tty_fd);
+	tty_fd = -1;
+	if (rc != 0) {
+		sodium_free(buf);
+		say_error(_("cannot read the passphrase from the terminal"));
+		return NULL;
+	}
+	return buf;
+}
+
+int confirm(const char *question)
+{
+	char line[64];
+	size_t len;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	(void)!write(fd, question, strlen(question));
+	/* TRANSLATORS: the answers accepted as yes; keep the slashes. */
+	const char *hint = _(" [y/N] ");
+	(void)!write(fd, hint, strlen(hint));
+	int rc = read_line_fd(fd, line, sizeof(line), &len);
+	close(fd);
+	if (rc != 0 || len == 0)
+		return 0;
+	/* TRANSLATORS: the first letters that mean yes, e.g. "yj" in Dutch. */
+	const char *yes = _("y");
+	return strchr(yes, line[0]) != NULL || line[0] == 'y' || line[0] == 'Y';
+}
+
+int term_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 20)
+		return ws.ws_col;
+	return 80;
+}
+
+int want_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+	const char *t = getenv("TERM");
+	return isatty(STDOUT_FILENO) && !(nc && *nc) &&
+	       !(t && strcmp(t, "dumb") == 0);
+}
