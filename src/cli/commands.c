@@ -215,9 +215,9 @@ int resolve_id(struct cli *c, const char *prefix, bron_id *id)
 {
 	struct bron_error err;
 	struct prefix_match m = {.prefix = prefix, .len = strlen(prefix)};
-	if (m.len < 4 || m.len > 16 ||
+	if (m.len < 1 || m.len > 16 ||
 	    strspn(prefix, "0123456789abcdefABCDEF") != m.len) {
-		say_error(_("'%s' is not an entry id (4 to 16 hexadecimal "
+		say_error(_("'%s' is not an entry id (1 to 16 hexadecimal "
 		            "characters)"),
 		          prefix);
 		return EXIT_USAGE;
