@@ -158,6 +158,19 @@ bron_err bron_vault_put(struct bron_vault *v, bron_id *id,
                         uint64_t *rev_out, struct bron_error *err);
 
 /*
+ * Groups many puts and deletes into one transaction, with one manifest
+ * check at the start and one manifest write at the end: for imports and bulk
+ * changes.  The writer lock is held from begin to commit.  If any operation
+ * inside the batch fails, the whole batch is rolled back and ended, and that
+ * operation's error is returned; bron_vault_batch_commit() then returns
+ * BRON_E_INVALID.  Nothing of a batch is visible to others before commit.
+ */
+bron_err bron_vault_batch_begin(struct bron_vault *v, struct bron_error *err);
+bron_err bron_vault_batch_commit(struct bron_vault *v, struct bron_error *err);
+/* Rolls back and ends a batch; does nothing when none is open. */
+void bron_vault_batch_abort(struct bron_vault *v);
+
+/*
  * Decrypts record id.  *data (NUL-terminated after len bytes, for
  * convenience) is owned by the caller: free it with bron_secret_free(*data,
  * *len).  rev may be NULL.

@@ -224,7 +224,7 @@ bron_err bron_vault_delete(struct bron_vault *v, bron_id id,
 		return e;
 	}
 	e = tx_commit(v, err);
-	if (e == BRON_OK)
+	if (e == BRON_OK && !v->batch)
 		store_checkpoint(v->db); /* old pages leave the WAL too */
 	return e;
 }

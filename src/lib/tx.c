@@ -35,6 +35,8 @@ static bron_err need_keys(struct bron_vault *v, struct bron_error *err)
 
 bron_err tx_begin(struct bron_vault *v, struct bron_error *err)
 {
+	if (v->batch)
+		return BRON_OK; /* the batch's transaction is already open */
 	bron_err e = need_keys(v, err);
 	if (e != BRON_OK)
 		return e;
@@ -57,6 +59,13 @@ bron_err tx_begin(struct bron_vault *v, struct bron_error *err)
 
 bron_err tx_commit(struct bron_vault *v, struct bron_error *err)
 {
+	if (v->batch)
+		return BRON_OK; /* bron_vault_batch_commit() finishes it */
+	return tx_finish(v, err);
+}
+
+bron_err tx_finish(struct bron_vault *v, struct bron_error *err)
+{
 	struct manifest m;
 	bron_err e = manifest_write(v->db, v->vault_id, v->epoch,
 	                            v->keys->manifest, v->man.seq + 1, &m, err);
@@ -73,6 +82,7 @@ bron_err tx_commit(struct bron_vault *v, struct bron_error *err)
 
 void tx_abort(struct bron_vault *v)
 {
+	v->batch = 0;
 	if (!sqlite3_get_autocommit(v->db))
 		sqlite3_exec(v->db, "ROLLBACK", NULL, NULL, NULL);
 	lock_release(v);
@@ -96,4 +106,32 @@ void tx_read_end(struct bron_vault *v)
 {
 	if (!sqlite3_get_autocommit(v->db))
 		sqlite3_exec(v->db, "COMMIT", NULL, NULL, NULL);
+}
+
+bron_err bron_vault_batch_begin(struct bron_vault *v, struct bron_error *err)
+{
+	if (v->batch)
+		return bron_fail(err, BRON_E_INVALID, _("a batch is already open"));
+	bron_err e = tx_begin(v, err);
+	if (e == BRON_OK)
+		v->batch = 1;
+	return e;
+}
+
+bron_err bron_vault_batch_commit(struct bron_vault *v, struct bron_error *err)
+{
+	if (!v->batch)
+		return bron_fail(err, BRON_E_INVALID,
+		                 _("no batch is open (an operation in it failed?)"));
+	v->batch = 0;
+	bron_err e = tx_finish(v, err);
+	if (e == BRON_OK)
+		store_checkpoint(v->db); /* deleted pages leave the WAL */
+	return e;
+}
+
+void bron_vault_batch_abort(struct bron_vault *v)
+{
+	if (v->batch)
+		tx_abort(v);
 }

@@ -254,6 +254,7 @@ void bron_vault_free(struct bron_vault *v)
 {
 	if (!v)
 		return;
+	bron_vault_batch_abort(v);
 	bron_vault_lock(v);
 	lock_release(v);
 	if (v->db) {
@@ -547,6 +548,9 @@ bron_err bron_vault_passwd(struct bron_vault *v, const char *newpass,
 {
 	struct slot s;
 	uint8_t row[SLOT_LEN];
+	if (v->batch)
+		return bron_fail(err, BRON_E_INVALID,
+		                 _("finish the open batch first"));
 	if (!v->keys)
 		return bron_fail(err, BRON_E_LOCKED,
 		                 _("the vault is locked; unlock it first"));
@@ -675,6 +679,9 @@ bron_err bron_vault_rekey(struct bron_vault *v, const char *pass,
 	struct slot sp, sr;
 	uint8_t *kek = NULL, probe[KEY_LEN];
 	struct keys *nk = NULL;
+	if (v->batch)
+		return bron_fail(err, BRON_E_INVALID,
+		                 _("finish the open batch first"));
 	if (!v->keys)
 		return bron_fail(err, BRON_E_LOCKED,
 		                 _("the vault is locked; unlock it first"));

@@ -81,6 +81,7 @@ struct bron_vault {
 	unsigned flags;
 	unsigned lock_timeout_ms;
 	int lockfd;                   /* >= 0 while we hold the writer lock */
+	int batch;                    /* inside bron_vault_batch_begin() */
 	uint8_t vault_id[VAULT_ID_LEN];
 	uint32_t version;
 	uint32_t epoch;
@@ -117,7 +118,9 @@ void lock_release(struct bron_vault *v);
 bron_err tx_begin(struct bron_vault *v, struct bron_error *err);
 /* Rewrites the manifest (seq + 1) with v's keys, COMMIT, releases the lock. */
 bron_err tx_commit(struct bron_vault *v, struct bron_error *err);
-/* ROLLBACK and release; keeps the first error. */
+/* Like tx_commit, also at the end of a batch. */
+bron_err tx_finish(struct bron_vault *v, struct bron_error *err);
+/* ROLLBACK and release; ends a batch. */
 void tx_abort(struct bron_vault *v);
 /* A read transaction with the same checks, for consistent reads. */
 bron_err tx_read_begin(struct bron_vault *v, struct bron_error *err);

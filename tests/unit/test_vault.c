@@ -409,6 +409,47 @@ static void locked_vault_refuses(void **state)
 	bron_vault_free(v);
 }
 
+static void batches(void **state)
+{
+	struct tmpdir *t = *state;
+	struct bron_error err;
+	struct bron_verify_report r;
+	struct bron_vault *v = vault_new(t, NULL);
+	bron_id keep = put_text(v, "before the batch");
+	bron_id ids[50];
+	assert_int_equal(bron_vault_batch_begin(v, &err), BRON_OK);
+	assert_int_equal(bron_vault_batch_begin(v, &err), BRON_E_INVALID);
+	for (int i = 0; i < 50; i++)
+		ids[i] = put_text(v, "in a batch");
+	assert_int_equal(bron_vault_delete(v, keep, 0, &err), BRON_OK);
+	assert_int_equal(bron_vault_passwd(v, "x", 1, &test_kdf,
+	                                   BRON_KDF_ALLOW_WEAK, &err),
+	                 BRON_E_INVALID);
+	assert_int_equal(bron_vault_batch_commit(v, &err), BRON_OK);
+	assert_int_equal(bron_vault_count(v), 50);
+	assert_int_equal(bron_vault_verify(v, &r, &err), BRON_OK);
+	assert_int_equal(r.records, 50);
+	assert_int_equal(r.seq, 3); /* create, one put, one batch */
+
+	/* A failing operation rolls the whole batch back and ends it. */
+	assert_int_equal(bron_vault_batch_begin(v, &err), BRON_OK);
+	put_text(v, "rolled back");
+	assert_int_equal(bron_vault_put(v, &ids[0], 99, "x", 1, NULL, &err),
+	                 BRON_E_CONFLICT);
+	assert_int_equal(bron_vault_batch_commit(v, &err), BRON_E_INVALID);
+	bron_vault_free(v);
+	v = vault_reopen(t);
+	assert_int_equal(bron_vault_count(v), 50);
+	/* An abandoned batch leaves nothing behind either. */
+	assert_int_equal(bron_vault_batch_begin(v, &err), BRON_OK);
+	put_text(v, "abandoned");
+	bron_vault_free(v);
+	v = vault_reopen(t);
+	assert_int_equal(bron_vault_count(v), 50);
+	expect_text(v, ids[49], "in a batch");
+	bron_vault_free(v);
+}
+
 static void calibrate(void **state)
 {
 	(void)state;
@@ -452,6 +493,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(bad_files, setup, teardown),
 	        cmocka_unit_test_setup_teardown(locked_vault_refuses, setup,
 	                                        teardown),
+	        cmocka_unit_test_setup_teardown(batches, setup, teardown),
 	        cmocka_unit_test(calibrate),
 	        cmocka_unit_test(strerror_covers_codes),
 	};
