@@ -178,18 +178,21 @@ bron_err bron_entry_encode(const struct bron_entry *e, uint8_t **out,
 {
 	size_t maxwhy = 0;
 	int ok = level_ok(e->level) && str_ok(e->title) && str_ok(e->body) &&
-	         str_ok(e->area) && e->ntags < MAX_ITEMS && e->nhistory < MAX_ITEMS;
+	         str_ok(e->area) && e->ntags <= MAX_ITEMS &&
+	         e->nhistory <= MAX_ITEMS;
 	for (size_t i = 0; ok && i < e->ntags; i++)
 		ok = e->tags[i] && str_ok(e->tags[i]);
 	for (size_t i = 0; ok && i < e->nhistory; i++) {
 		const struct bron_level_change *h = &e->history[i];
-		ok = level_ok(h->from) && level_ok(h->to) && str_ok(h->why);
+		ok = level_ok(h->from) && level_ok(h->to) && str_ok(h->why) &&
+		     (!h->why || strlen(h->why) + 10 < MAX_FIELD);
 		if (ok && h->why && strlen(h->why) > maxwhy)
 			maxwhy = strlen(h->why);
 	}
 	if (!ok)
 		return bron_fail(err, BRON_E_INVALID,
-		                 _("the entry holds text that is not valid UTF-8"));
+		                 _("the entry holds text that is not valid UTF-8, "
+		                   "or too much of it"));
 	struct out o = {0};
 	emit(&o, e, NULL);
 	size_t need = o.len;
@@ -304,6 +307,9 @@ bron_err bron_entry_decode(const uint8_t *buf, size_t len,
 	bron_entry_init(e);
 	if (len < 2 || buf[0] != BRON_KIND_ENTRY)
 		return bron_fail(err, BRON_E_CODEC, _("the record is not an entry"));
+	if (buf[1] == 0)
+		return bron_fail(err, BRON_E_CODEC,
+		                 _("the entry's contents are malformed"));
 	if (buf[1] != BRON_ENTRY_VERSION)
 		return bron_fail(err, BRON_E_VERSION,
 		                 _("the entry was written by a newer bron (entry "
@@ -320,8 +326,11 @@ bron_err bron_entry_decode(const uint8_t *buf, size_t len,
 			uint8_t b = buf[i++];
 			n |= (size_t)(b & 0x7f) << shift;
 			shift += 7;
-			if (!(b & 0x80))
+			if (!(b & 0x80)) {
+				if (b == 0 && shift > 7)
+					goto bad; /* not the shortest form */
 				break;
+			}
 		}
 		if (n > len - i || n >= MAX_FIELD)
 			goto bad;

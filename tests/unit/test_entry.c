@@ -186,6 +186,13 @@ static void strictness(void **state)
 	assert_int_equal(decode_bytes(len_past_end, sizeof(len_past_end)),
 	                 BRON_E_CODEC);
 
+	const uint8_t version0[] = {1, 0, REQUIRED};
+	assert_int_equal(decode_bytes(version0, sizeof(version0)), BRON_E_CODEC);
+
+	const uint8_t long_form_len[] = {1, 1, REQUIRED, 0x04, 0x81, 0x00, 'a'};
+	assert_int_equal(decode_bytes(long_form_len, sizeof(long_form_len)),
+	                 BRON_E_CODEC);
+
 	const uint8_t short_history[] = {1, 1, REQUIRED, 0x08, 9,
 	                                 0, 0, 0, 0, 0, 0, 0, 0, 0};
 	assert_int_equal(decode_bytes(short_history, sizeof(short_history)),
