@@ -84,6 +84,8 @@ int record_open(const uint8_t *vault_id, const uint8_t *rkey, bron_id id,
                 uint8_t *out, size_t *outlen)
 {
 	uint8_t ad[RECORD_AD_LEN];
+	if (!ct || !nonce || !tag || ctlen < PAD_FLOOR)
+		return -1; /* bron never writes a shorter record */
 	record_ad(ad, vault_id, id, rev, epoch);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
 	            out, NULL, ct, ctlen, tag, ad, sizeof(ad), nonce, rkey) != 0)

@@ -76,6 +76,7 @@ bron_err tx_finish(struct bron_vault *v, struct bron_error *err)
 		return e;
 	}
 	v->man = m;
+	v->wrote = 1;
 	lock_release(v);
 	return BRON_OK;
 }

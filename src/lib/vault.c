@@ -258,8 +258,8 @@ void bron_vault_free(struct bron_vault *v)
 	bron_vault_lock(v);
 	lock_release(v);
 	if (v->db) {
-		if (!(v->flags & BRON_OPEN_READONLY))
-			store_checkpoint(v->db);
+		if (v->wrote)
+			store_checkpoint(v->db); /* leave no WAL behind */
 		sqlite3_close(v->db);
 	}
 	free(v->path);

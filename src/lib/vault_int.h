@@ -82,6 +82,7 @@ struct bron_vault {
 	unsigned lock_timeout_ms;
 	int lockfd;                   /* >= 0 while we hold the writer lock */
 	int batch;                    /* inside bron_vault_batch_begin() */
+	int wrote;                    /* committed a change since open */
 	uint8_t vault_id[VAULT_ID_LEN];
 	uint32_t version;
 	uint32_t epoch;
