@@ -278,11 +278,13 @@ static char **complete(const char *text, int start, int end)
 	(void)end;
 	rl_attempted_completion_over = 1; /* never complete file names */
 	char *before = strndup(rl_line_buffer, (size_t)start);
-	if (!before || split_line(before, &words, &nwords) != 0) {
+	int split = before ? split_line(before, &words, &nwords) : -1;
+	if (before) {
+		sodium_memzero(before, strlen(before));
 		free(before);
-		return NULL;
 	}
-	free(before);
+	if (split != 0)
+		return NULL;
 	char **v = NULL;
 	if (nwords == 0) {
 		v = command_names();
@@ -332,6 +334,10 @@ static void on_line(char *line)
 	if (!line)
 		pending_eof = 1;
 	pending = line;
+	/* readline keeps its own copies of the line: wipe what we can reach */
+	if (rl_line_buffer)
+		sodium_memzero(rl_line_buffer, strlen(rl_line_buffer));
+	rl_free_undo_list();
 	rl_callback_handler_remove();
 }
 
