@@ -36,6 +36,7 @@ enum complete {
 	C_AREA,
 	C_ID,
 	C_COMMAND,
+	C_DATE, /* checked, not completed */
 };
 
 #define OPT_ARG 0x1      /* takes a value */
@@ -151,6 +152,11 @@ void free_words(char **argv, int argc);
  * sodium_free) or NULL (message printed).
  */
 char *read_passphrase(struct cli *c, const char *prompt);
+/* Whether the last terminal read was cancelled by a signal (Ctrl-C). */
+int input_cancelled(void);
+void note_cancelled(void);
+/* The exit status for an input that could not be read. */
+#define EXIT_FOR_INPUT() (input_cancelled() ? EXIT_NOTHING : EXIT_IO)
 /* Asks a yes/no question on the terminal; 1 for yes. */
 int confirm(const char *question);
 /* Terminal width of stdout, 80 when not a terminal. */

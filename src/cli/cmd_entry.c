@@ -2,6 +2,7 @@
  * cmd_entry.c - the commands about entries: add, list, search, show, edit,
  * delete and level.
  */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,12 @@ char *read_body(FILE *in, int interactive)
 	}
 	if (ferror(in)) {
 		bron_secret_free(buf, cap);
-		say_error(_("cannot read the text from standard input"));
+		if (errno == EINTR) {
+			note_cancelled();
+			say_error(_("cancelled; nothing was saved"));
+		} else {
+			say_error(_("cannot read the text from standard input"));
+		}
 		return NULL;
 	}
 	buf[len] = '\0';
@@ -117,6 +123,14 @@ static void json_string(FILE *out, const char *s)
 		}
 	}
 	fputc('"', out);
+}
+
+static void json_nullable(FILE *out, const char *s)
+{
+	if (s)
+		json_string(out, s);
+	else
+		fputs("null", out);
 }
 
 static void json_time(FILE *out, int64_t t)
@@ -213,43 +227,21 @@ static int64_t next_day(int64_t day)
 	return (int64_t)mktime(&tm);
 }
 
-static int parse_filter(const struct args *a, struct filter *f)
+/* Fills f from the options, which run_command() has already checked. */
+static void parse_filter(const struct args *a, struct filter *f)
 {
 	const char *s;
 	int64_t now = (int64_t)time(NULL);
 	memset(f, 0, sizeof(*f));
-	f->level = -1;
-	if ((s = arg_value(a, "level")) && (f->level = level_parse(s)) < 0) {
-		say_error(_("unknown level '%s'; use shareable, not-yet-shareable "
-		            "or private"),
-		          s);
-		return EXIT_USAGE;
-	}
-	if ((s = arg_value(a, "area")) && !(f->area = area_key(s))) {
-		say_error(_("unknown life area '%s'; 'help add' lists them"), s);
-		return EXIT_USAGE;
-	}
+	f->level = (s = arg_value(a, "level")) ? level_parse(s) : -1;
+	f->area = (s = arg_value(a, "area")) ? area_key(s) : NULL;
 	f->tag = arg_value(a, "tag");
-	if ((s = arg_value(a, "since"))) {
-		if (date_parse(s, now, &f->since) != 0) {
-			say_error(_("'%s' is not a date (try 2026-11-28, 28-11-2026, "
-			            "today or -7d)"),
-			          s);
-			return EXIT_USAGE;
-		}
+	if ((s = arg_value(a, "since")) && date_parse(s, now, &f->since) == 0)
 		f->has_since = 1;
-	}
-	if ((s = arg_value(a, "until"))) {
-		if (date_parse(s, now, &f->until) != 0) {
-			say_error(_("'%s' is not a date (try 2026-11-28, 28-11-2026, "
-			            "today or -7d)"),
-			          s);
-			return EXIT_USAGE;
-		}
+	if ((s = arg_value(a, "until")) && date_parse(s, now, &f->until) == 0) {
 		f->until = next_day(f->until);
 		f->has_until = 1;
 	}
-	return EXIT_OK;
 }
 
 static int tag_match(const struct bron_entry *e, const char *tag)
@@ -384,12 +376,9 @@ static void print_summaries(struct cli *c, const struct gather *g)
 			printf(", \"updated\": ");
 			json_time(stdout, s->updated);
 			printf(", \"level\": \"%s\", \"area\": ", level_name(s->level));
-			if (s->area)
-				json_string(stdout, s->area);
-			else
-				printf("null");
+			json_nullable(stdout, s->area);
 			printf(", \"title\": ");
-			json_string(stdout, s->title);
+			json_nullable(stdout, s->title);
 			printf(", \"tags\": [");
 			for (size_t k = 0; s->tags && s->tags[k]; k++) {
 				printf("%s", k ? ", " : "");
@@ -437,9 +426,8 @@ static int list_or_search(struct cli *c, const struct args *a,
 	struct filter f;
 	struct gather g = {0};
 	struct bron_error err;
-	int rc = parse_filter(a, &f);
-	if (rc != EXIT_OK)
-		return rc;
+	int rc;
+	parse_filter(a, &f);
 	if (query) {
 		size_t n = strlen(query);
 		f.query = malloc(n + 1);
@@ -457,7 +445,8 @@ static int list_or_search(struct cli *c, const struct args *a,
 		e = err.code = g.err;
 	}
 	if (e == BRON_OK) {
-		qsort(g.items, g.n, sizeof(*g.items), newest_first);
+		if (g.n)
+			qsort(g.items, g.n, sizeof(*g.items), newest_first);
 		print_summaries(c, &g);
 		rc = g.n || g.json ? EXIT_OK : EXIT_NOTHING;
 		if (!g.n && !g.json)
@@ -550,18 +539,9 @@ int cmd_add(struct cli *c, const struct args *a)
 {
 	struct bron_entry e;
 	const char *s;
-	int level = BRON_LEVEL_PRIVATE;
-	const char *area = NULL;
-	if ((s = arg_value(a, "level")) && (level = level_parse(s)) < 0) {
-		say_error(_("unknown level '%s'; use shareable, not-yet-shareable "
-		            "or private"),
-		          s);
-		return EXIT_USAGE;
-	}
-	if ((s = arg_value(a, "area")) && !(area = area_key(s))) {
-		say_error(_("unknown life area '%s'; 'help add' lists them"), s);
-		return EXIT_USAGE;
-	}
+	int level = (s = arg_value(a, "level")) ? level_parse(s)
+	                                        : BRON_LEVEL_PRIVATE;
+	const char *area = (s = arg_value(a, "area")) ? area_key(s) : NULL;
 	char *body = NULL;
 	int rc = EXIT_OK;
 	if (arg_flag(a, "edit"))
@@ -573,7 +553,7 @@ int cmd_add(struct cli *c, const struct args *a)
 	if (rc != EXIT_OK)
 		return rc;
 	if (!body)
-		return EXIT_IO;
+		return EXIT_FOR_INPUT();
 	bron_entry_init(&e);
 	e.created = e.updated = (int64_t)time(NULL);
 	e.level = (enum bron_level)level;
@@ -592,27 +572,43 @@ int cmd_add(struct cli *c, const struct args *a)
 	return rc;
 }
 
+/* Prints "label value" with the label padded to width columns. */
+static void print_label(const char *label, int width)
+{
+	printf("%s%*s ", label, width - (int)columns(label, strlen(label)), "");
+}
+
 static void print_entry(struct cli *c, bron_id id, const struct bron_entry *e)
 {
 	const char *b = c->color ? "\033[1m" : "", *r = c->color ? "\033[0m" : "";
+	const char *labels[] = {_("id:"), _("written:"), _("level:"), _("area:"),
+	                        _("tags:")};
+	int w = 10; /* the values line up under the longest label */
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if ((int)columns(labels[i], strlen(labels[i])) > w)
+			w = (int)columns(labels[i], strlen(labels[i]));
 	printf("%s%s%s\n", b, e->title && *e->title ? e->title : _("(untitled)"),
 	       r);
-	printf("%-10s %016llx\n", _("id:"), (unsigned long long)id);
-	printf("%-10s ", _("written:"));
+	print_label(labels[0], w);
+	printf("%016llx\n", (unsigned long long)id);
+	print_label(labels[1], w);
 	print_date(stdout, e->created, 1);
 	if (e->updated != e->created) {
 		printf("   %s ", _("changed:"));
 		print_date(stdout, e->updated, 1);
 	}
-	printf("\n%-10s %s%s%s\n", _("level:"),
-	       c->color ? level_color((int)e->level) : "",
+	printf("\n");
+	print_label(labels[2], w);
+	printf("%s%s%s\n", c->color ? level_color((int)e->level) : "",
 	       level_label((int)e->level), r);
-	if (e->area)
-		printf("%-10s %s\n", _("area:"), area_label(e->area));
+	if (e->area) {
+		print_label(labels[3], w);
+		printf("%s\n", area_label(e->area));
+	}
 	if (e->ntags) {
-		printf("%-10s", _("tags:"));
+		print_label(labels[4], w);
 		for (size_t i = 0; i < e->ntags; i++)
-			printf(" %s", e->tags[i]);
+			printf("%s%s", i ? " " : "", e->tags[i]);
 		printf("\n");
 	}
 	printf("\n%s", e->body ? e->body : "");
@@ -640,12 +636,9 @@ static void print_entry_json(bron_id id, const struct bron_entry *e)
 	printf(", \"updated\": ");
 	json_time(stdout, e->updated);
 	printf(", \"level\": \"%s\", \"area\": ", level_name((int)e->level));
-	if (e->area)
-		json_string(stdout, e->area);
-	else
-		printf("null");
+	json_nullable(stdout, e->area);
 	printf(", \"title\": ");
-	json_string(stdout, e->title);
+	json_nullable(stdout, e->title);
 	printf(", \"tags\": [");
 	for (size_t i = 0; i < e->ntags; i++) {
 		printf("%s", i ? ", " : "");
@@ -660,10 +653,7 @@ static void print_entry_json(bron_id id, const struct bron_entry *e)
 		json_time(stdout, h->when);
 		printf(", \"from\": \"%s\", \"to\": \"%s\", \"why\": ",
 		       level_name((int)h->from), level_name((int)h->to));
-		if (h->why)
-			json_string(stdout, h->why);
-		else
-			printf("null");
+		json_nullable(stdout, h->why);
 		printf("}");
 	}
 	printf("]}\n");
@@ -690,11 +680,8 @@ int cmd_edit(struct cli *c, const struct args *a)
 	struct bron_entry e;
 	bron_id id;
 	uint64_t rev;
-	const char *s, *area = NULL;
-	if ((s = arg_value(a, "area")) && !(area = area_key(s))) {
-		say_error(_("unknown life area '%s'; 'help add' lists them"), s);
-		return EXIT_USAGE;
-	}
+	const char *s = arg_value(a, "area");
+	const char *area = s ? area_key(s) : NULL;
 	int rc = load_by_prefix(c, a->pos[0], &id, &e, &rev);
 	if (rc != EXIT_OK)
 		return rc;
@@ -713,7 +700,15 @@ int cmd_edit(struct cli *c, const struct args *a)
 		char *body = NULL;
 		if (!isatty(STDIN_FILENO) && !arg_flag(a, "edit")) {
 			body = read_body(stdin, 0);
-			rc = body ? EXIT_OK : EXIT_IO;
+			rc = body ? EXIT_OK : EXIT_FOR_INPUT();
+			if (body && !*body) {
+				/* an empty pipe is more likely a mistake than a wish */
+				free_text(body);
+				body = NULL;
+				say_error(_("no text on standard input; the entry is "
+				            "unchanged (use --edit to open the editor)"));
+				rc = EXIT_NOTHING;
+			}
 		} else {
 			rc = edit_text(e.body, &body);
 		}
@@ -774,15 +769,15 @@ int cmd_level(struct cli *c, const struct args *a)
 	bron_id id;
 	uint64_t rev;
 	int level = level_parse(a->pos[1]);
-	if (level < 0) {
-		say_error(_("unknown level '%s'; use shareable, not-yet-shareable "
-		            "or private"),
-		          a->pos[1]);
-		return EXIT_USAGE;
-	}
 	int rc = load_by_prefix(c, a->pos[0], &id, &e, &rev);
 	if (rc != EXIT_OK)
 		return rc;
+	if ((int)e.level == level) {
+		bron_entry_release(&e);
+		fprintf(stderr, _("entry %016llx is already %s\n"),
+		        (unsigned long long)id, level_label(level));
+		return EXIT_OK;
+	}
 	int64_t now = (int64_t)time(NULL);
 	if (bron_entry_set_level(&e, (enum bron_level)level, now,
 	                         arg_value(a, "why"), &err) != BRON_OK)

@@ -35,12 +35,18 @@ static void progress(void *ctx, double fraction)
 
 /* ---- passphrases ---- */
 
-/* Asks for a new passphrase (twice on a terminal) and checks its strength. */
-static char *new_passphrase(struct cli *c, int force)
+/*
+ * Asks for a new passphrase (twice on a terminal) and checks its strength.
+ * On failure returns NULL with the exit status in *rc.
+ */
+static char *new_passphrase(struct cli *c, int force, int *rc)
 {
 	char *p = read_passphrase(c, _("New passphrase: "));
-	if (!p)
+	if (!p) {
+		*rc = EXIT_FOR_INPUT();
 		return NULL;
+	}
+	*rc = EXIT_USAGE;
 	if (c->passfd < 0) {
 		char *q = read_passphrase(c, _("Repeat the new passphrase: "));
 		int same = q && strcmp(p, q) == 0;
@@ -48,7 +54,11 @@ static char *new_passphrase(struct cli *c, int force)
 			sodium_free(q);
 		if (!same) {
 			sodium_free(p);
-			say_error(_("the two passphrases differ; nothing was changed"));
+			if (q)
+				say_error(_("the two passphrases differ; nothing was "
+				            "changed"));
+			else
+				*rc = EXIT_FOR_INPUT();
 			return NULL;
 		}
 	}
@@ -66,11 +76,17 @@ static char *new_passphrase(struct cli *c, int force)
 		          bits);
 		return NULL;
 	}
-	if (bits < FAIR_BITS)
+	if (bits < WEAK_BITS)
+		fprintf(stderr,
+		        _("warning: the passphrase is very weak (about %.0f bits); "
+		          "anyone who gets the vault file may guess it\n"),
+		        bits);
+	else if (bits < FAIR_BITS)
 		fprintf(stderr,
 		        _("warning: the passphrase is fairly weak (about %.0f bits); "
 		          "several unrelated words make a stronger one\n"),
 		        bits);
+	*rc = EXIT_OK;
 	return p;
 }
 
@@ -159,26 +175,29 @@ int cmd_init(struct cli *c, const struct args *a)
 	struct bron_kdf kdf;
 	unsigned flags;
 	char code[BRON_RECOVERY_CODE_LEN + 1];
+	int rc;
 	if (access(c->vault_path, F_OK) == 0) {
 		say_error(_("%s exists already; bron will not overwrite it"),
 		          c->vault_path);
 		return EXIT_USAGE;
 	}
-	int rc = choose_kdf(a, &kdf, &flags);
-	if (rc != EXIT_OK)
-		return rc;
-	rc = make_parents(c->vault_path);
-	if (rc != EXIT_OK)
-		return rc;
-	char *pass = new_passphrase(c, arg_flag(a, "force"));
+	char *pass = new_passphrase(c, arg_flag(a, "force"), &rc);
 	if (!pass)
-		return EXIT_USAGE;
+		return rc;
+	rc = choose_kdf(a, &kdf, &flags);
+	if (rc == EXIT_OK)
+		rc = make_parents(c->vault_path);
+	if (rc != EXIT_OK) {
+		sodium_free(pass);
+		return rc;
+	}
 	struct bron_vault *v = NULL;
 	bron_err e = bron_vault_create(c->vault_path, pass, strlen(pass), &kdf,
 	                               flags, code, &v, &err);
 	sodium_free(pass);
 	if (e != BRON_OK)
-		return fail(&err);
+		return e == BRON_E_KDF_PARAMS ? (say_error("%s", err.msg), EXIT_USAGE)
+		                              : fail(&err);
 	bron_vault_free(c->vault);
 	c->vault = v;
 	printf(_("Created the vault %s.\n"), c->vault_path);
@@ -194,14 +213,17 @@ static int set_passphrase(struct cli *c, const struct args *a)
 	struct bron_error err;
 	struct bron_kdf kdf;
 	unsigned flags;
-	char *pass = new_passphrase(c, arg_flag(a, "force"));
+	int rc;
+	char *pass = new_passphrase(c, arg_flag(a, "force"), &rc);
 	if (!pass)
-		return EXIT_USAGE;
-	int rc = choose_kdf(a, &kdf, &flags);
+		return rc;
+	rc = choose_kdf(a, &kdf, &flags);
 	if (rc == EXIT_OK &&
 	    bron_vault_passwd(c->vault, pass, strlen(pass), &kdf, flags, &err) !=
 	            BRON_OK)
-		rc = fail(&err);
+		rc = err.code == BRON_E_KDF_PARAMS ? (say_error("%s", err.msg),
+		                                      EXIT_USAGE)
+		                                   : fail(&err);
 	sodium_free(pass);
 	if (rc == EXIT_OK)
 		fprintf(stderr, "%s\n", _("the passphrase is changed; the recovery "
@@ -224,7 +246,7 @@ int cmd_recover(struct cli *c, const struct args *a)
 	bron_vault_lock(c->vault);
 	char *code = read_passphrase(c, _("Recovery code: "));
 	if (!code)
-		return EXIT_PASSPHRASE;
+		return EXIT_FOR_INPUT();
 	bron_err e = bron_vault_unlock_recovery(c->vault, code, &err);
 	sodium_free(code);
 	if (e != BRON_OK)
@@ -243,7 +265,7 @@ int cmd_rekey(struct cli *c, const struct args *a)
 	/* The passphrase rewraps the new key, so rekey always asks for it. */
 	char *pass = read_passphrase(c, _("Passphrase: "));
 	if (!pass)
-		return EXIT_PASSPHRASE;
+		return EXIT_FOR_INPUT();
 	if (!bron_vault_is_unlocked(c->vault))
 		rc = unlock_with(c, pass);
 	if (rc == EXIT_OK &&
@@ -285,10 +307,16 @@ int cmd_verify(struct cli *c, const struct args *a)
 		return rc;
 	if (bron_vault_verify(c->vault, &r, &err) != BRON_OK)
 		return fail(&err);
-	printf(_("vault is intact: %llu records authenticated (%llu bytes), "
-	         "manifest verified at change %llu, key generation %u\n"),
-	       (unsigned long long)r.records, (unsigned long long)r.bytes,
-	       (unsigned long long)r.seq, (unsigned)r.epoch);
+	char what[128];
+	snprintf(what, sizeof(what),
+	         ngettext("%llu record authenticated",
+	                  "%llu records authenticated", (unsigned long)r.records),
+	         (unsigned long long)r.records);
+	/* TRANSLATORS: the first %s is "N records authenticated" */
+	printf(_("vault is intact: %s (%llu bytes), manifest verified at change "
+	         "%llu, key generation %u\n"),
+	       what, (unsigned long long)r.bytes, (unsigned long long)r.seq,
+	       (unsigned)r.epoch);
 	return EXIT_OK;
 }
 

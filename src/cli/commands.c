@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -29,9 +30,16 @@ int level_parse(const char *s)
 	                            BRON_LEVEL_SHAREABLE, BRON_LEVEL_PRIVATE,
 	                            BRON_LEVEL_PRIVATE, BRON_LEVEL_NOT_YET,
 	                            BRON_LEVEL_SHAREABLE};
-	for (int i = 0; level_names[i]; i++)
-		if (strcasecmp(s, level_names[i]) == 0)
+	char a[32], b[32];
+	size_t n = strlen(s);
+	if (n >= sizeof(a))
+		return -1;
+	bron_fold(s, n, a); /* PRIVÉ, Privé and prive are one level */
+	for (int i = 0; level_names[i]; i++) {
+		bron_fold(level_names[i], strlen(level_names[i]), b);
+		if (strcmp(a, b) == 0)
 			return value[i];
+	}
 	return -1;
 }
 
@@ -183,7 +191,7 @@ int need_vault(struct cli *c)
 		return rc;
 	char *pass = read_passphrase(c, _("Passphrase: "));
 	if (!pass)
-		return EXIT_PASSPHRASE;
+		return EXIT_FOR_INPUT();
 	rc = unlock_with(c, pass);
 	sodium_free(pass);
 	return rc;
@@ -229,8 +237,11 @@ int resolve_id(struct cli *c, const char *prefix, bron_id *id)
 		return EXIT_NOTHING;
 	}
 	if (m.count > 1) {
-		say_error(_("id %s is ambiguous: %d entries start with it; type "
-		            "more characters"),
+		say_error(ngettext("id %s is ambiguous: %d entry starts with it; "
+		                   "type more characters",
+		                   "id %s is ambiguous: %d entries start with it; "
+		                   "type more characters",
+		                   (unsigned long)m.count),
 		          prefix, m.count);
 		return EXIT_USAGE;
 	}
@@ -254,8 +265,8 @@ void strv_free(char **v)
 	{"tag", 't', OPT_ARG | OPT_PRIVATE, C_TAG,                          \
 	 N_("only entries with this tag")},                                 \
 	{"area", 'a', OPT_ARG, C_AREA, N_("only entries in this life area")}, \
-	{"since", 0, OPT_ARG, C_NONE, N_("only entries from this day on")}, \
-	{"until", 0, OPT_ARG, C_NONE, N_("only entries up to this day")},   \
+	{"since", 0, OPT_ARG, C_DATE, N_("only entries from this day on")}, \
+	{"until", 0, OPT_ARG, C_DATE, N_("only entries up to this day")},   \
 	{"json", 0, 0, C_NONE, N_("print JSON for scripts")}
 
 static const struct opt init_opts[] = {
@@ -362,6 +373,62 @@ const struct command *command_find(const char *name)
 	return NULL;
 }
 
+/* Checks one value against what its option or argument holds. */
+static int check_value(enum complete what, const char *v)
+{
+	int64_t day;
+	switch (what) {
+	case C_LEVEL:
+		if (level_parse(v) >= 0)
+			return EXIT_OK;
+		say_error(_("unknown level '%s'; use shareable, not-yet-shareable "
+		            "or private"),
+		          v);
+		return EXIT_USAGE;
+	case C_AREA:
+		if (area_key(v))
+			return EXIT_OK;
+		say_error(_("unknown life area '%s'; 'help add' lists them"), v);
+		return EXIT_USAGE;
+	case C_DATE:
+		if (date_parse(v, (int64_t)time(NULL), &day) == 0)
+			return EXIT_OK;
+		say_error(_("'%s' is not a date (try 2026-11-28, 28-11-2026, "
+		            "today or -7d)"),
+		          v);
+		return EXIT_USAGE;
+	case C_TAG:
+		if (*v)
+			return EXIT_OK;
+		say_error(_("a tag cannot be empty"));
+		return EXIT_USAGE;
+	default:
+		return EXIT_OK;
+	}
+}
+
+/*
+ * Checks levels, areas, dates and tags before anything else happens, so a
+ * typo is reported before the passphrase is asked.
+ */
+static int check_values(const struct command *cmd, const struct args *a)
+{
+	for (int i = 0; i < a->nset; i++)
+		if (a->set[i].value) {
+			int rc = check_value(a->set[i].opt->complete, a->set[i].value);
+			if (rc != EXIT_OK)
+				return rc;
+		}
+	for (int i = 0; i < a->npos && i < 3; i++) {
+		int rc = cmd->pos_complete[i] == C_LEVEL
+		                 ? check_value(C_LEVEL, a->pos[i])
+		                 : EXIT_OK;
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	return EXIT_OK;
+}
+
 int run_command(struct cli *c, int argc, char **argv)
 {
 	struct args a;
@@ -376,6 +443,8 @@ int run_command(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	int rc = args_parse(cmd, argc - 1, argv + 1, &a);
+	if (rc == EXIT_OK)
+		rc = check_values(cmd, &a);
 	if (rc != EXIT_OK)
 		return rc;
 	if (cmd->flags & CMD_VAULT) {
@@ -401,6 +470,39 @@ static void print_usage_line(const struct command *cmd)
 	if (cmd->params && *cmd->params)
 		printf(" %s", _(cmd->params));
 	printf("\n");
+}
+
+static int takes(const struct command *cmd, enum complete what)
+{
+	for (const struct opt *o = cmd->opts; o && o->name; o++)
+		if (o->complete == what)
+			return 1;
+	for (int i = 0; i < 3; i++)
+		if (cmd->pos_complete[i] == what)
+			return 1;
+	return 0;
+}
+
+/* After a command's options: the words its values may take. */
+static void print_vocabularies(const struct command *cmd)
+{
+	int blank = 0;
+	if (takes(cmd, C_LEVEL)) {
+		printf("\n%s", _("Levels: shareable (deelbaar), not-yet-shareable "
+		                 "(nog-niet-deelbaar), private (privé).\n"));
+		blank = 1;
+	}
+	if (takes(cmd, C_AREA)) {
+		printf("%s%s\n", blank ? "" : "\n", _("Life areas:"));
+		for (size_t i = 0; i < NAREAS; i++)
+			printf("  %-18s %-20s %s\n", areas[i].key, areas[i].alias,
+			       _(areas[i].label));
+		blank = 1;
+	}
+	if (takes(cmd, C_DATE))
+		printf("%s%s", blank ? "" : "\n",
+		       _("Dates: 2026-11-28, 28-11-2026, today, yesterday, vandaag, "
+		         "gisteren, -7d, -2w, -3m.\n"));
 }
 
 int cmd_help(struct cli *c, const struct args *a)
@@ -429,16 +531,7 @@ int cmd_help(struct cli *c, const struct args *a)
 			printf("  %s%*s %s\n", left, n < 24 ? 24 - n : 0, "",
 			       _(o->help));
 		}
-		if (strcmp(cmd->name, "add") == 0 || strcmp(cmd->name, "level") == 0 ||
-		    strcmp(cmd->name, "list") == 0) {
-			printf("\n%s", _("Levels: shareable (deelbaar), not-yet-shareable "
-			                 "(nog-niet-deelbaar), private (privé).\n"));
-		}
-		if (strcmp(cmd->name, "list") == 0 ||
-		    strcmp(cmd->name, "search") == 0) {
-			printf("%s", _("Dates: 2026-11-28, 28-11-2026, today, yesterday, "
-			               "vandaag, gisteren, -7d, -2w, -3m.\n"));
-		}
+		print_vocabularies(cmd);
 		return EXIT_OK;
 	}
 	printf("%s\n\n", _("bron keeps an encrypted journal of lived experience."));

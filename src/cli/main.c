@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 			printf(_("bron %s\n"), bron_version());
 			return EXIT_OK;
 		}
-		if (strcmp(a, "--vault") == 0 && val) {
+		if (strcmp(a, "--vault") == 0 && val && *val) {
 			free(vault);
 			vault = strdup(val);
 			i++;

@@ -358,6 +358,7 @@ static void run_line(struct cli *c, char *line)
 		remember(argv, argc);
 		run_command(c, argc, argv);
 		clearerr(stdin);
+		interrupted = 0; /* a Ctrl-C during the command was its own */
 	}
 	free_words(argv, argc);
 }

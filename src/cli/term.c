@@ -20,6 +20,17 @@
 #define PASS_MAX 1024
 
 static int tty_fd = -1;
+static volatile sig_atomic_t cancelled;
+
+int input_cancelled(void)
+{
+	return cancelled != 0;
+}
+
+void note_cancelled(void)
+{
+	cancelled = 1;
+}
 static struct termios saved;
 static volatile sig_atomic_t echo_off;
 
@@ -57,16 +68,21 @@ static void release_signals(void)
 		sigaction(caught[i], &old_actions[i], NULL);
 }
 
-/* Reads one line from fd into buf (at most cap - 1 bytes), byte by byte so
- * that nothing after the newline is consumed.  -1 on error or overflow. */
+/*
+ * Reads one line from fd into buf (at most cap - 1 bytes), byte by byte so
+ * that nothing after the newline is consumed.  -1 on error or overflow; a
+ * signal (Ctrl-C in the shell) cancels the read.
+ */
 static int read_line_fd(int fd, char *buf, size_t cap, size_t *len)
 {
 	size_t n = 0;
 	for (;;) {
 		char ch;
 		ssize_t r = read(fd, &ch, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
+		if (r < 0 && errno == EINTR) {
+			cancelled = 1;
+			return -1;
+		}
 		if (r < 0)
 			return -1;
 		if (r == 0 || ch == '\n')
@@ -84,6 +100,7 @@ static int read_line_fd(int fd, char *buf, size_t cap, size_t *len)
 
 char *read_passphrase(struct cli *c, const char *prompt)
 {
+	cancelled = 0;
 	char *buf = sodium_malloc(PASS_MAX);
 	size_t len = 0;
 	if (!buf) {
@@ -127,7 +144,10 @@ char *read_passphrase(struct cli *c, const char *prompt)
 	tty_fd = -1;
 	if (rc != 0) {
 		sodium_free(buf);
-		say_error(_("cannot read the passphrase from the terminal"));
+		if (cancelled)
+			say_error(_("cancelled"));
+		else
+			say_error(_("cannot read the passphrase from the terminal"));
 		return NULL;
 	}
 	return buf;
@@ -135,6 +155,7 @@ char *read_passphrase(struct cli *c, const char *prompt)
 
 int confirm(const char *question)
 {
+	cancelled = 0;
 	char line[64];
 	size_t len;
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);

@@ -14,6 +14,7 @@
 #define BRON_TEXTDOMAIN "bron"
 #define _(s) dgettext(BRON_TEXTDOMAIN, s)
 #define N_(s) (s)
+#define P_(s, p, n) dngettext(BRON_TEXTDOMAIN, s, p, (unsigned long)(n))
 
 /*
  * Records code and a formatted, already translated message in err (which may

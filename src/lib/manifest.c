@@ -117,12 +117,17 @@ static bron_err diagnose(sqlite3 *db, const uint8_t *vault_id, uint32_t epoch,
 {
 	if (have->count < want->count)
 		return bron_fail(err, BRON_E_ROWS_MISSING,
-		                 _("%llu records are missing from the vault"),
+		                 P_("%llu record is missing from the vault",
+		                    "%llu records are missing from the vault",
+		                    want->count - have->count),
 		                 (unsigned long long)(want->count - have->count));
 	if (have->count > want->count)
 		return bron_fail(err, BRON_E_ROWS_EXTRA,
-		                 _("the vault holds %llu records it should not have "
-		                   "(added or duplicated)"),
+		                 P_("the vault holds %llu record it should not have "
+		                    "(added or duplicated)",
+		                    "the vault holds %llu records it should not have "
+		                    "(added or duplicated)",
+		                    have->count - want->count),
 		                 (unsigned long long)(have->count - want->count));
 
 	sqlite3_stmt *q = NULL;

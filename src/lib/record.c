@@ -366,7 +366,9 @@ static bron_err orphan_payloads(sqlite3 *db, struct bron_error *err)
 		return store_fail(db, rc, err, _("checking the records"));
 	if (n > 0)
 		return bron_fail(err, BRON_E_ROWS_EXTRA,
-		                 _("the vault holds %lld payloads without a record"),
+		                 P_("the vault holds %lld payload without a record",
+		                    "the vault holds %lld payloads without a record",
+		                    n),
 		                 (long long)n);
 	return BRON_OK;
 }
@@ -398,8 +400,11 @@ bron_err bron_vault_verify(struct bron_vault *v,
 	tx_read_end(v);
 	if (e == BRON_OK && r.records != v->man.count)
 		e = bron_fail(err, BRON_E_MANIFEST,
-		              _("the manifest counts %llu records, the vault holds "
-		                "%llu"),
+		              P_("the manifest counts %llu record, the vault holds "
+		                 "%llu",
+		                 "the manifest counts %llu records, the vault holds "
+		                 "%llu",
+		                 v->man.count),
 		              (unsigned long long)v->man.count,
 		              (unsigned long long)r.records);
 	if (e != BRON_OK)
@@ -490,11 +495,19 @@ bron_err bron_vault_backup(struct bron_vault *v, const char *dest,
 				e = store_fail(db, rc, err, dest);
 		}
 	}
-	/* The copy must open with our keys and match its manifest. */
+	/* The copy must open with our keys, match its manifest, and every
+	 * record in it must authenticate: a backup is only as good as that. */
 	if (e == BRON_OK)
 		e = integrity(db, err);
 	if (e == BRON_OK)
 		e = manifest_verify(db, v->vault_id, v->epoch, v->keys, NULL, err);
+	if (e == BRON_OK)
+		e = orphan_payloads(db, err);
+	if (e == BRON_OK) {
+		struct bron_vault copy = *v;
+		copy.db = db;
+		e = each_record(&copy, NULL, NULL, NULL, NULL, err);
+	}
 	if (db) {
 		store_checkpoint(db);
 		sqlite3_close(db);

@@ -85,8 +85,9 @@ bron_err bron_kdf_calibrate(struct bron_kdf *out, double target_seconds,
 		double m = (double)mem * more;
 		mem = m > (double)(1ULL << 30) ? (1ULL << 30) : (uint64_t)m;
 	}
-	if (ops < crypto_pwhash_argon2id_OPSLIMIT_MIN)
-		ops = crypto_pwhash_argon2id_OPSLIMIT_MIN;
+	/* never below the interactive preset that create insists on */
+	if (ops < crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE)
+		ops = crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE;
 	out->opslimit = ops;
 	out->memlimit = mem & ~(uint64_t)1023;
 	sodium_memzero(key, sizeof(key));

@@ -784,7 +784,7 @@ static void delete_record(void **state)
 	snprintf(sql, sizeof(sql), "DELETE FROM record WHERE id = %lld;"
 	         "DELETE FROM payload WHERE id = %lld;", id, id);
 	attack_unlock(f, sql, BRON_E_ROWS_MISSING, &err);
-	assert_non_null(strstr(err.msg, "1 records"));
+	assert_non_null(strstr(err.msg, "1 record "));
 	/* The record row alone: the manifest is checked before any payload. */
 	snprintf(sql, sizeof(sql), "DELETE FROM record WHERE id = %lld;", id);
 	attack_unlock(f, sql, BRON_E_ROWS_MISSING, &err);

@@ -104,7 +104,7 @@ def main():
     bron(["search", CANARY.lower()], [PASS])
     bron(["show", a[:6]], [PASS])
     bron(["show", "--json", b[:6]], [PASS])
-    bron(["edit", b[:6]], [PASS])  # non-tty stdin: the body comes from stdin
+    bron(["edit", b[:6]], [PASS], stdin="piped in " + CANARY)  # non-tty stdin
     bron(["edit", "--edit", "--title", "edited " + CANARY, b[:6]], [PASS])
     bron(["level", a[:6], "not-yet-shareable", "--why", "because " + CANARY], [PASS])
     bron(["backup", os.path.join(vault_dir, "backup.bron")], [PASS])

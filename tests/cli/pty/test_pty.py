@@ -1,0 +1,722 @@
+#!/usr/bin/env python3
+"""The bron shell and its terminal handling, driven through a pseudo-terminal
+with pexpect: passphrase prompts without echo, entries written at the prompt
+and in $EDITOR, list/search/level/show, lock and idle lock, Ctrl-C and Ctrl-D,
+completion, and a history that never reaches the disk.
+
+Every test runs in a fresh temporary HOME with its own vault, once per
+language (English and Dutch); the Dutch expectations come from po/nl.po.
+
+usage: test_pty.py --bron PATH --localedir DIR [--lang LANG]... [unittest args]
+"""
+import argparse
+import io
+import locale
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+try:
+    import pexpect
+except ImportError:
+    sys.exit("test_pty: needs pexpect for this python3 (Debian: python3-pexpect)")
+
+PROMPT = "bron> "
+TIMEOUT = 15        # seconds for any one expectation; the tests never wait it out
+SHORT = 3           # for things that should happen at once
+LANGS = ("en_US.UTF-8", "nl_NL.UTF-8")
+
+# What bron says, by language (the English msgid and the Dutch msgstr of
+# po/nl.po).  Only whole lines or line fragments that fit on one line.
+MESSAGES = {
+    "en": {
+        "passphrase": "Passphrase: ",
+        "new": "New passphrase: ",
+        "repeat": "Repeat the new passphrase: ",
+        "weak_kdf": "warning: these key derivation settings are below",
+        "created": "Created the vault {}.",
+        "recovery": "Your recovery code:",
+        "differ": "the two passphrases differ; nothing was changed",
+        "welcome": "Type 'help' for the commands, Ctrl-D to leave.",
+        "write": "Write your entry. End with a line that holds only a dot "
+                 "(.), or press Ctrl-D.",
+        "private": "private",
+        "not_yet": "not yet shareable",
+        "shareable": "shareable",
+        "level_arg": "shareable",
+        "level_line": "level:",
+        "history": "Level history:",
+        "now": "entry {} is now {}",
+        "no_match": "no entries match",
+        "wrong": "bron: wrong passphrase",
+        "locked": "vault locked; the next command asks for the passphrase",
+        "idle": "The vault was idle and is now locked; the next command asks "
+                "for the passphrase.",
+        "quit_help": "leave the shell",
+        "missing": "search: missing arguments; usage: bron search TEXT",
+        "unknown_cmd": "unknown command",
+    },
+    "nl": {
+        "passphrase": "Wachtzin: ",
+        "new": "Nieuwe wachtzin: ",
+        "repeat": "Herhaal de nieuwe wachtzin: ",
+        "weak_kdf": "waarschuwing: deze instellingen voor sleutelafleiding",
+        "created": "Kluis {} aangemaakt.",
+        "recovery": "Je herstelcode:",
+        "differ": "de twee wachtzinnen verschillen; er is niets gewijzigd",
+        "welcome": "Typ 'help' voor de opdrachten, Ctrl-D om te stoppen.",
+        "write": "Schrijf je notitie. Sluit af met een regel met alleen een "
+                 "punt (.), of druk op Ctrl-D.",
+        "private": "privé",
+        "not_yet": "nog niet deelbaar",
+        "shareable": "deelbaar",
+        "level_arg": "deelbaar",
+        "level_line": "niveau:",
+        "history": "Geschiedenis van het deelniveau:",
+        "now": "notitie {} is nu {}",
+        "no_match": "geen notities gevonden",
+        "wrong": "bron: verkeerde wachtzin",
+        "locked": "kluis vergrendeld; de volgende opdracht vraagt om de "
+                  "wachtzin",
+        "idle": "De kluis werd een tijd niet gebruikt en is nu vergrendeld; "
+                "de volgende opdracht vraagt om de wachtzin.",
+        "quit_help": "de shell verlaten",
+        "missing": "search: er ontbreken argumenten; gebruik: bron search "
+                   "TEKST",
+        "unknown_cmd": "onbekende opdracht",
+    },
+}
+
+LEVEL_NAMES = ["private", "not-yet-shareable", "shareable", "privé", "prive",
+               "nog-niet-deelbaar", "deelbaar"]
+LIST_OPTIONS = ["--level", "--tag", "--area", "--since", "--until", "--json"]
+RECOVERY_RE = re.compile(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){5,}")
+ESCAPES_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x07\x08]")
+
+ARGS = None  # the parsed command line
+
+
+def fstype(path):
+    """The file system type of path as stat -f names it (tmpfs, ext2/ext3…)."""
+    return subprocess.run(["stat", "-f", "-c", "%T", path], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def tokens(text):
+    """The blank-separated words of terminal output, escapes removed."""
+    return set(ESCAPES_RE.sub("", text).split())
+
+
+def tree(root, skip):
+    """Every path under root (relative), except those under skip."""
+    out = set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        if os.path.abspath(dirpath) == os.path.abspath(skip):
+            dirnames[:] = []
+            continue
+        for n in dirnames + filenames:
+            p = os.path.join(dirpath, n)
+            if os.path.abspath(p) != os.path.abspath(skip):
+                out.add(os.path.relpath(p, root))
+    return out
+
+
+class PtyCase(unittest.TestCase):
+    """One language's worth of tests; subclasses set LANG."""
+
+    LANG = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.M = MESSAGES[cls.LANG[:2]]
+
+    # ---- fixtures ----
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="bron-pty-")
+        self.addCleanup(shutil.rmtree, self.root, True)
+        self.home = os.path.join(self.root, "home")
+        os.mkdir(self.home, 0o700)
+        # A private tmpfs directory for the editor's file, as a login session
+        # would have in /run/user/UID.
+        self.runtime = tempfile.mkdtemp(prefix="bron-pty-run-", dir="/dev/shm")
+        self.addCleanup(shutil.rmtree, self.runtime, True)
+        self.vault_dir = os.path.join(self.home, ".local", "share", "bron")
+        self.vault = os.path.join(self.vault_dir, "journal.bron")
+        self.passphrase = "pty-pass-" + secrets.token_hex(8)
+        self.secrets = [self.passphrase]  # never to be seen on the terminal
+        self.check_echo = True
+        self.children = []
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("LC_", "BRON_", "XDG_"))
+               and k not in ("LANGUAGE", "VISUAL", "EDITOR", "INPUTRC",
+                             "HISTFILE", "COLUMNS", "LINES")}
+        env.update(HOME=self.home, LANG=self.LANG, TERM="dumb", NO_COLOR="1",
+                   XDG_RUNTIME_DIR=self.runtime,
+                   BRON_LOCALEDIR=ARGS.localedir,
+                   # no system-wide readline settings (completion-query-items,
+                   # show-all-if-ambiguous…) may change what a TAB does
+                   INPUTRC="/dev/null")
+        self.env = env
+
+    def tearDown(self):
+        for p in self.children:
+            if p.isalive():
+                p.terminate(force=True)
+        if self.check_echo:
+            for p in self.children:
+                out = p.logfile_read.getvalue()
+                for s in self.secrets:
+                    self.assertNotIn(s, out, "text typed with echo off was shown")
+
+    def spawn(self, args, command=None, env=None):
+        p = pexpect.spawn(command or ARGS.bron, args, env=env or self.env,
+                          cwd=self.home, encoding="utf-8",
+                          codec_errors="replace", timeout=TIMEOUT,
+                          dimensions=(50, 200))
+        # Every expectation below waits for the program to be ready (a
+        # prompt), so there is no need for pexpect's blind pause.
+        p.delaybeforesend = None
+        p.logfile_read = io.StringIO()
+        self.children.append(p)
+        return p
+
+    def bron(self, *args, passphrase=True, stdin=""):
+        """Runs bron without a terminal (for setting up); returns stdout."""
+        fds = ()
+        argv = [ARGS.bron]
+        if passphrase:
+            r, w = os.pipe()
+            os.write(w, (self.passphrase + "\n").encode())
+            os.close(w)
+            fds = (r,)
+            argv += ["--passphrase-fd", str(r)]
+        try:
+            res = subprocess.run(argv + list(args), input=stdin, env=self.env,
+                                 cwd=self.home, pass_fds=fds,
+                                 capture_output=True, encoding="utf-8",
+                                 timeout=TIMEOUT)
+        finally:
+            for fd in fds:
+                os.close(fd)
+        self.assertEqual(res.returncode, 0,
+                         f"bron {' '.join(args)}: {res.stderr}")
+        return res.stdout
+
+    def make_vault(self):
+        self.bron("init", "--kdf-memory", "8", "--kdf-passes", "1", "--force")
+        self.assertTrue(os.path.exists(self.vault))
+
+    def add_entry(self, title, body, level=None):
+        """Adds an entry without the terminal; returns its 16-hex id."""
+        args = ["add", "--title", title]
+        if level:
+            args += ["--level", level]
+        out = self.bron(*args, stdin=body)
+        m = re.search(r"\b[0-9a-f]{16}\b", out)
+        self.assertIsNotNone(m, out)
+        return m.group(0)
+
+    # ---- talking to the shell ----
+
+    def shell(self, *global_args):
+        """Starts the shell on the vault and unlocks it."""
+        p = self.spawn(list(global_args))
+        p.expect_exact(self.M["passphrase"])
+        p.sendline(self.passphrase)
+        p.expect_exact(self.M["welcome"])
+        p.expect_exact(PROMPT)
+        return p
+
+    def run_line(self, p, line):
+        """Runs one shell line; returns what came before the next prompt."""
+        p.sendline(line)
+        p.expect_exact(PROMPT)
+        return p.before
+
+    def sync(self, p):
+        """Runs a command with a unique answer and waits for the prompt after
+        it, so that nothing older is left to match."""
+        p.sendline("help quit")
+        p.expect_exact(self.M["quit_help"])
+        p.expect_exact(PROMPT)
+
+    def collect(self, p, done, what):
+        """Reads output until done(text) holds; returns the text."""
+        got = ""
+        deadline = time.monotonic() + TIMEOUT
+        while not done(got):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.fail(f"never saw {what}; got {got!r}")
+            try:
+                p.expect(r".+", timeout=left)
+                got += p.after
+            except pexpect.TIMEOUT:
+                pass
+        return got
+
+    def unlock_at_prompt(self, p):
+        p.expect_exact(self.M["passphrase"])
+        p.sendline(self.passphrase)
+
+    def leave(self, p):
+        p.sendeof()
+        p.expect(pexpect.EOF)
+        p.close()
+        return p.exitstatus, p.signalstatus
+
+    def list_lines(self, text):
+        """(short id, label, title) for every line list or search printed."""
+        rows = []
+        for line in text.splitlines():
+            m = re.match(r"^([0-9a-f]{8})  \d{4}-\d{2}-\d{2}  (.+?)\s{2,}(.*?)\s*$",
+                         line.strip("\r"))
+            if m:
+                rows.append(m.groups())
+        return rows
+
+    # ---- 1. init ----
+
+    def test_init_asks_twice_without_echo_and_shows_recovery_code(self):
+        p = self.spawn(["init", "--kdf-memory", "8", "--kdf-passes", "1",
+                        "--force"])
+        p.expect_exact(self.M["new"])
+        p.sendline(self.passphrase)
+        p.expect_exact(self.M["repeat"])
+        p.sendline(self.passphrase)
+        p.expect_exact(self.M["weak_kdf"])
+        p.expect_exact(self.M["created"].format(self.vault))
+        p.expect_exact(self.M["recovery"])
+        p.expect(RECOVERY_RE)
+        p.expect(pexpect.EOF)
+        p.close()
+        self.assertEqual(p.exitstatus, 0)
+        out = p.logfile_read.getvalue()
+        self.assertNotIn(self.passphrase, out)
+        # the vault opens with the passphrase typed above
+        self.assertEqual(self.bron("list", "--json").strip(), "[]")
+
+    def test_init_refuses_two_different_passphrases(self):
+        other = "pty-other-" + secrets.token_hex(8)
+        self.secrets.append(other)
+        p = self.spawn(["init", "--kdf-memory", "8", "--kdf-passes", "1",
+                        "--force"])
+        p.expect_exact(self.M["new"])
+        p.sendline(self.passphrase)
+        p.expect_exact(self.M["repeat"])
+        p.sendline(other)
+        p.expect_exact(self.M["differ"])
+        p.expect(pexpect.EOF)
+        p.close()
+        self.assertEqual(p.exitstatus, 2)
+        self.assertFalse(os.path.exists(self.vault))
+        self.assertNotIn(self.M["recovery"], p.logfile_read.getvalue())
+
+    # ---- 2. add ----
+
+    def test_add_at_the_interactive_prompt(self):
+        self.make_vault()
+        p = self.shell()
+        p.sendline("add --title Huisbezoek --level " + self.M["level_arg"])
+        p.expect_exact(self.M["write"])
+        p.sendline("De eerste regel.")
+        p.sendline("Zoë zat aan de keukentafel.")
+        p.sendline("..not the end")
+        p.sendline(".")
+        p.expect(r"\b([0-9a-f]{16})\b")
+        eid = p.match.group(1)
+        p.expect_exact(PROMPT)
+        out = self.run_line(p, "show " + eid[:8])
+        self.assertIn("Huisbezoek", out)
+        self.assertIn("De eerste regel.\r\nZoë zat aan de keukentafel.\r\n"
+                      "..not the end\r\n", out)
+        self.assertRegex(out, re.escape(self.M["level_line"]) + r"\s+"
+                         + re.escape(self.M["shareable"]) + r"\r\n")
+        self.assertEqual(self.leave(p), (0, None))
+
+    def write_editor(self, name, text):
+        """A fake editor: records what it was handed, then writes text."""
+        log = os.path.join(self.root, name + ".log")
+        path = os.path.join(self.root, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"""#!/bin/sh
+dir=$(dirname "$1")
+{{
+  printf 'path=%s\\n' "$1"
+  printf 'mode=%s\\n' "$(stat -c %a "$1")"
+  printf 'dirmode=%s\\n' "$(stat -c %a "$dir")"
+  printf 'fstype=%s\\n' "$(stat -f -c %T "$dir")"
+  printf 'size=%s\\n' "$(stat -c %s "$1")"
+}} > '{log}'
+printf '%s\\n' '{text}' > "$1"
+""")
+        os.chmod(path, 0o700)
+        return path, log
+
+    def read_log(self, log):
+        with open(log, encoding="utf-8") as f:
+            return dict(line.rstrip("\n").split("=", 1) for line in f)
+
+    def add_with_editor(self, text):
+        self.make_vault()
+        p = self.shell()
+        p.sendline("add --edit --title Bewerkt")
+        p.expect(r"\b([0-9a-f]{16})\b")
+        eid = p.match.group(1)
+        p.expect_exact(PROMPT)
+        out = self.run_line(p, "show " + eid)
+        self.assertIn(text + "\r\n", out)
+        self.assertEqual(self.leave(p), (0, None))
+        return eid
+
+    def check_editor_file(self, log, base):
+        seen = self.read_log(log)
+        path = seen["path"]
+        self.assertTrue(path.startswith(base + "/bron-edit-"), path)
+        self.assertEqual(seen["mode"], "600")
+        self.assertEqual(seen["dirmode"], "700")
+        self.assertIn(seen["fstype"], ("tmpfs", "ramfs"))
+        self.assertEqual(seen["size"], "0")  # a new entry starts empty
+        self.assertFalse(os.path.exists(path), "the editor's file is left")
+        self.assertFalse(os.path.exists(os.path.dirname(path)),
+                         "the editor's directory is left")
+
+    def test_add_in_the_editor_on_a_private_tmpfs_file(self):
+        text = "Geschreven in de editor: Zoë " + secrets.token_hex(4)
+        editor, log = self.write_editor("fake-editor", text)
+        self.env["EDITOR"] = editor
+        self.add_with_editor(text)
+        self.check_editor_file(log, self.runtime)
+        self.assertEqual(os.listdir(self.runtime), [])
+
+    def test_add_prefers_visual_and_falls_back_to_dev_shm(self):
+        # $XDG_RUNTIME_DIR on a real disk must not be used for the text.
+        disk = os.path.join(self.root, "run-on-disk")
+        os.mkdir(disk, 0o700)
+        if fstype(disk) in ("tmpfs", "ramfs"):
+            self.skipTest(f"{disk} is on a tmpfs here")
+        text = "Van VISUAL " + secrets.token_hex(4)
+        visual, log = self.write_editor("fake-visual", text)
+        editor, editor_log = self.write_editor("fake-editor", "van EDITOR")
+        self.env.update(XDG_RUNTIME_DIR=disk, VISUAL=visual, EDITOR=editor)
+        self.add_with_editor(text)
+        self.check_editor_file(log, "/dev/shm")
+        self.assertFalse(os.path.exists(editor_log), "$EDITOR ran, not $VISUAL")
+        self.assertEqual(os.listdir(disk), [])
+
+    # ---- 3. list and search ----
+
+    def test_list_and_search_ignore_case_and_accents(self):
+        self.make_vault()
+        zoe = self.add_entry("Zoë op huisbezoek", "Een lang gesprek.\n")
+        cafe = self.add_entry("Keukentafel", "In het café kwam het terug.\n",
+                              level="shareable")
+        other = self.add_entry("Iets anders", "Niets bijzonders.\n",
+                               level="not-yet-shareable")
+        p = self.shell()
+        rows = self.list_lines(self.run_line(p, "list"))
+        self.assertEqual(sorted(rows), sorted([
+            (zoe[:8], self.M["private"], "Zoë op huisbezoek"),
+            (cafe[:8], self.M["shareable"], "Keukentafel"),
+            (other[:8], self.M["not_yet"], "Iets anders")]))
+        for term in ("ZOE", "zoe", "ZOË", "Zoe"):
+            rows = self.list_lines(self.run_line(p, "search " + term))
+            self.assertEqual([r[0] for r in rows], [zoe[:8]], term)
+        rows = self.list_lines(self.run_line(p, "search CAFE"))
+        self.assertEqual([r[0] for r in rows], [cafe[:8]])
+        out = self.run_line(p, "search onvindbaar")
+        self.assertEqual(self.list_lines(out), [])
+        self.assertIn(self.M["no_match"], out)
+        self.assertEqual(self.leave(p), (0, None))
+
+    # ---- 4. level and its history ----
+
+    def test_level_change_shows_in_the_history_with_its_reason(self):
+        self.make_vault()
+        eid = self.add_entry("Na het huisbezoek", "De ruzie.\n")
+        p = self.shell()
+        why = "besproken in supervisie"
+        out = self.run_line(p, f'level {eid[:6]} {self.M["level_arg"]} '
+                               f'--why "{why}"')
+        self.assertIn(self.M["now"].format(eid, self.M["shareable"]), out)
+        out = self.run_line(p, "show " + eid[:8])
+        self.assertIn(self.M["history"], out)
+        self.assertRegex(out, r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}  "
+                         + re.escape(f'{self.M["private"]} → '
+                                     f'{self.M["shareable"]}: {why}'))
+        self.assertRegex(out, re.escape(self.M["level_line"]) + r"\s+"
+                         + re.escape(self.M["shareable"]) + r"\r\n")
+        self.assertEqual(self.leave(p), (0, None))
+
+    # ---- 5. lock ----
+
+    def test_lock_asks_again_and_refuses_a_wrong_passphrase(self):
+        self.make_vault()
+        eid = self.add_entry("Vergrendeld", "tekst\n")
+        wrong = "pty-wrong-" + secrets.token_hex(8)
+        self.secrets.append(wrong)
+        p = self.shell()
+        self.assertIn(self.M["locked"], self.run_line(p, "lock"))
+        p.sendline("list")
+        p.expect_exact(self.M["passphrase"])
+        p.sendline(wrong)
+        p.expect_exact(self.M["wrong"])
+        p.expect_exact(PROMPT)
+        self.assertNotIn(eid[:8], p.before)
+        p.sendline("list")  # still locked: asks again
+        self.unlock_at_prompt(p)
+        p.expect_exact(PROMPT)
+        self.assertEqual([r[0] for r in self.list_lines(p.before)], [eid[:8]])
+        # unlocked again: no more questions
+        out = self.run_line(p, "list")
+        self.assertNotIn(self.M["passphrase"], out)
+        self.assertEqual([r[0] for r in self.list_lines(out)], [eid[:8]])
+        self.assertEqual(self.leave(p), (0, None))
+
+    # ---- 6. idle lock ----
+
+    def test_idle_shell_locks_itself(self):
+        self.make_vault()
+        eid = self.add_entry("Even weg", "tekst\n")
+        p = self.shell("--idle-timeout", "2")
+        start = time.monotonic()
+        p.expect_exact(self.M["idle"], timeout=TIMEOUT)
+        self.assertGreaterEqual(time.monotonic() - start, 1.5)
+        p.expect_exact(PROMPT)
+        p.sendline("list")
+        self.unlock_at_prompt(p)
+        p.expect_exact(PROMPT)
+        self.assertEqual([r[0] for r in self.list_lines(p.before)], [eid[:8]])
+        self.assertEqual(self.leave(p), (0, None))
+
+    # ---- 7. Ctrl-C ----
+
+    def test_ctrl_c_at_the_passphrase_prompt_restores_echo(self):
+        self.make_vault()
+        typed = "half-typed-" + secrets.token_hex(6)
+        self.secrets.append(typed)
+        # sh survives the interrupt (a trap with a command is not inherited)
+        # and then shows the terminal's settings.
+        p = self.spawn(["-c", 'trap : INT; "$0" list; echo "rc=$?"; stty -a',
+                        ARGS.bron], command="/bin/sh")
+        p.expect_exact(self.M["passphrase"])
+        p.send(typed)
+        # Read what the terminal shows now: an interrupt flushes output not
+        # yet read, and an echo of these characters must not escape notice.
+        p.expect(pexpect.TIMEOUT, timeout=0.3)
+        p.sendintr()
+        p.expect(r"rc=(\d+)")
+        self.assertEqual(p.match.group(1), "130")  # died of SIGINT
+        p.expect(pexpect.EOF)
+        words = tokens(p.before)
+        self.assertIn("echo", words, p.before)
+        self.assertNotIn("-echo", words, p.before)
+        self.assertIn("icanon", words, p.before)
+        p.close()
+        self.assertEqual(p.exitstatus, 0)
+
+    def test_ctrl_c_at_the_shell_prompt_drops_the_line(self):
+        self.make_vault()
+        eid = self.add_entry("Blijft open", "tekst\n")
+        p = self.shell()
+        p.send("lock")
+        p.expect_exact("lock")  # readline has it on the line
+        p.sendintr()
+        p.expect_exact(PROMPT)
+        out = self.run_line(p, "list")
+        # "lock" did not run (no message, no passphrase asked), nor did
+        # "locklist"
+        self.assertNotIn(self.M["locked"], out)
+        self.assertNotIn(self.M["passphrase"], out)
+        self.assertNotIn(self.M["unknown_cmd"], out)
+        self.assertEqual([r[0] for r in self.list_lines(out)], [eid[:8]])
+        self.assertEqual(self.leave(p), (0, None))
+
+    def test_ctrl_c_while_writing_an_entry_saves_nothing(self):
+        self.make_vault()
+        p = self.shell()
+        p.sendline("add --title Afgebroken")
+        p.expect_exact(self.M["write"])
+        p.sendline("een halve gedachte")
+        p.expect_exact("een halve gedachte")
+        p.sendintr()
+        p.expect_exact(PROMPT)
+        self.assertNotRegex(p.before, r"\b[0-9a-f]{16}\b")
+        self.sync(p)
+        out = self.run_line(p, "list")
+        self.assertEqual(self.list_lines(out), [])
+        self.assertEqual(self.leave(p), (0, None))
+
+    def test_ctrl_c_at_the_passphrase_prompt_in_the_shell_cancels(self):
+        # Ctrl-C at the shell's passphrase prompt cancels the command and
+        # returns to the prompt with echo on and the vault still locked;
+        # nothing typed afterwards is taken (or shown) as the passphrase.
+        self.check_echo = False
+        self.make_vault()
+        eid = self.add_entry("Nog op slot", "tekst\n")
+        p = self.shell()
+        self.run_line(p, "lock")
+        p.sendline("list")
+        p.expect_exact(self.M["passphrase"])
+        p.sendintr()
+        p.expect_exact(PROMPT, timeout=SHORT)
+        p.sendline("list")
+        self.unlock_at_prompt(p)
+        p.expect_exact(PROMPT)
+        self.assertEqual([r[0] for r in self.list_lines(p.before)], [eid[:8]])
+        self.assertNotIn(self.passphrase, p.logfile_read.getvalue())
+
+    # ---- 8. history ----
+
+    def test_no_history_file_is_written(self):
+        self.make_vault()
+        eid = self.add_entry("Geschiedenis", "tekst\n")
+        before = tree(self.home, self.vault_dir)
+        p = self.shell()
+        for line in ("list", "search geschiedenis", "show " + eid[:8],
+                     f'level {eid[:8]} shareable --why "reden"', "help",
+                     "help list"):
+            self.run_line(p, line)
+        p.sendline("add --title Nieuw")
+        p.expect_exact(self.M["write"])
+        p.sendline("nieuwe tekst")
+        p.sendline(".")
+        p.expect_exact(PROMPT)
+        self.run_line(p, "lock")
+        p.sendline("list")
+        self.unlock_at_prompt(p)
+        p.expect_exact(PROMPT)
+        self.assertEqual(self.leave(p), (0, None))
+        after = tree(self.home, self.vault_dir)
+        self.assertEqual(after - before, set(), "new files in HOME")
+        for name in (".bron_history", ".history", ".inputrc",
+                     ".local/state/bron", ".config/bron"):
+            self.assertFalse(os.path.exists(os.path.join(self.home, name)),
+                             name)
+        self.assertEqual(os.listdir(self.runtime), [])
+
+    def test_history_keeps_no_journal_text(self):
+        self.make_vault()
+        self.add_entry("Iets", "tekst\n")
+        p = self.shell()
+        word = "Geheimwoord" + secrets.token_hex(3)
+        self.run_line(p, "search " + word)
+        mark = len(p.logfile_read.getvalue())
+        p.send("\x10")  # Ctrl-P: the previous line from the history
+        p.expect_exact("search")
+        p.send("\r")
+        p.expect_exact(self.M["missing"])
+        p.expect_exact(PROMPT)
+        self.assertNotIn(word, p.logfile_read.getvalue()[mark:])
+        self.assertEqual(self.leave(p), (0, None))
+
+    # ---- 9. completion ----
+
+    def test_completion(self):
+        self.make_vault()
+        a = self.add_entry("Eerste", "een\n")
+        b = self.add_entry("Tweede", "twee\n")
+        p = self.shell()
+
+        # a command name
+        p.send("li\t")
+        p.expect_exact("list")
+        p.send("\r")
+        p.expect_exact(PROMPT)
+        self.assertEqual(sorted(r[0] for r in self.list_lines(p.before)),
+                         sorted([a[:8], b[:8]]))
+
+        # entry ids: three TABs list them even when the first one inserts a
+        # common prefix
+        p.send("show \t\t\t")
+        self.collect(p, lambda t: {a[:8], b[:8]} <= tokens(t), "both ids")
+        p.send("\x15")  # Ctrl-U: drop the line
+        self.sync(p)
+
+        # one id from a prefix that only it has
+        n = next(i for i in range(1, 9) if a[:i] != b[:i])
+        p.send("show " + a[:n] + "\t")
+        p.expect_exact(a[:8])
+        p.send("\r")
+        p.expect_exact("Eerste")
+        p.expect_exact(PROMPT)
+
+        # level names, as a value and as a positional argument
+        for line in ("add --level ", f"level {b[:8]} "):
+            p.send(line + "\t\t")
+            self.collect(p, lambda t: set(LEVEL_NAMES) <= tokens(t),
+                         "every level name after " + line)
+            p.send("\x15")
+            self.sync(p)
+
+        # options
+        p.send("list --\t\t")
+        self.collect(p, lambda t: set(LIST_OPTIONS) <= tokens(t),
+                     "every option of list")
+        p.send("\x15")
+        self.sync(p)
+        self.assertEqual(self.leave(p), (0, None))
+
+    # ---- 10. Ctrl-D ----
+
+    def test_ctrl_d_ends_an_entry_then_leaves_with_status_0(self):
+        self.make_vault()
+        p = self.shell()
+        p.sendline("add --title Kort")
+        p.expect_exact(self.M["write"])
+        p.sendline("tot zover")
+        p.sendeof()  # ends the text, not the shell
+        p.expect(r"\b([0-9a-f]{16})\b")
+        eid = p.match.group(1)
+        p.expect_exact(PROMPT)
+        out = self.run_line(p, "show " + eid[:8])
+        self.assertIn("tot zover\r\n", out)
+        p.sendeof()
+        p.expect(pexpect.EOF)
+        p.close()
+        self.assertEqual(p.exitstatus, 0)
+        self.assertIsNone(p.signalstatus)
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bron", required=True)
+    ap.add_argument("--localedir", required=True)
+    ap.add_argument("--lang", action="append", choices=LANGS,
+                    help="a language to test in; both when not given")
+    ap.add_argument("-k", action="append", default=[], metavar="SUBSTRING",
+                    help="run only the tests whose name holds SUBSTRING")
+    ARGS = ap.parse_args()
+    ARGS.bron = os.path.abspath(ARGS.bron)
+    ARGS.localedir = os.path.abspath(ARGS.localedir)
+    langs = ARGS.lang or list(LANGS)
+    for lang in langs:
+        try:
+            locale.setlocale(locale.LC_ALL, lang)
+        except locale.Error:
+            sys.exit(f"test_pty: the locale {lang} is missing (locale-gen)")
+    locale.setlocale(locale.LC_ALL, "C")
+    if fstype("/dev/shm") not in ("tmpfs", "ramfs"):
+        sys.exit("test_pty: /dev/shm is not a tmpfs")
+    suite = unittest.TestSuite()
+    loader = unittest.TestLoader()
+    for lang in langs:
+        name = "Pty_" + lang.split(".")[0]
+        cls = type(name, (PtyCase,), {"LANG": lang})
+        for t in loader.loadTestsFromTestCase(cls):
+            if not ARGS.k or any(k in t.id() for k in ARGS.k):
+                suite.addTest(t)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+if __name__ == "__main__":
+    main()
