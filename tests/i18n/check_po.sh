@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$src"
 find src -name '*.[ch]' | LC_ALL=C sort > "$tmp/files"
-xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=P_:1,2 \
 	-f "$tmp/files" -o "$tmp/bron.pot"
 for po in po/*.po; do
 	# every msgid in the sources must be translated in $po
