@@ -78,6 +78,14 @@ bron_err bron_entry_encode(const struct bron_entry *e, uint8_t **out,
 bron_err bron_entry_decode(const uint8_t *buf, size_t len,
                            struct bron_entry *e, struct bron_error *err);
 
+/*
+ * Like bron_entry_decode(), with the same checks, but leaves e->body NULL:
+ * for lists, which need everything but the text.
+ */
+bron_err bron_entry_decode_summary(const uint8_t *buf, size_t len,
+                                   struct bron_entry *e,
+                                   struct bron_error *err);
+
 /* Appends a copy of tag; BRON_E_NOMEM on failure. */
 bron_err bron_entry_add_tag(struct bron_entry *e, const char *tag,
                             struct bron_error *err);

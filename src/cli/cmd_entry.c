@@ -264,14 +264,18 @@ static int reserve_scratch(struct gather *g, size_t n)
 	return g->scratch ? 0 : -1;
 }
 
+static int text_match_bytes(struct gather *g, const char *s, size_t n)
+{
+	if (reserve_scratch(g, n) != 0) {
+		g->err = BRON_E_NOMEM;
+		return 0;
+	}
+	return bron_fold_contains(s, n, g->f->query, g->f->qlen, g->scratch);
+}
+
 static int text_match(struct gather *g, const char *s)
 {
-	if (!s)
-		return 0;
-	size_t n = strlen(s);
-	if (reserve_scratch(g, n) != 0)
-		return 0;
-	return bron_fold_contains(s, n, g->f->query, g->f->qlen, g->scratch);
+	return s && text_match_bytes(g, s, strlen(s));
 }
 
 static int entry_matches(struct gather *g, const struct bron_entry *e)
@@ -310,8 +314,18 @@ static int gather_one(void *ctx, bron_id id, uint64_t rev, const uint8_t *data,
 	(void)rev;
 	if (len == 0 || data[0] != BRON_KIND_ENTRY)
 		return 0; /* other kinds of record are not entries */
+	/*
+	 * Searching: every text field lies whole inside the payload, so a
+	 * payload whose folded bytes lack the folded query cannot match and
+	 * needs no decoding.  The few that pass are checked field by field.
+	 */
+	if (g->f->query && !text_match_bytes(g, (const char *)data, len))
+		return g->err != BRON_OK;
 	struct bron_error err;
-	if (bron_entry_decode(data, len, &e, &err) != BRON_OK) {
+	bron_err code = g->f->query ? bron_entry_decode(data, len, &e, &err)
+	                            : bron_entry_decode_summary(data, len, &e,
+	                                                        &err);
+	if (code != BRON_OK) {
 		g->err = err.code;
 		return 1;
 	}

@@ -61,6 +61,17 @@ static int utf8_valid(const uint8_t *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
+		/* Eight ASCII bytes at a time: no high bit and no NUL byte. */
+		if (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			uint64_t zero = (w - 0x0101010101010101ULL) & ~w &
+			                0x8080808080808080ULL;
+			if (!(w & 0x8080808080808080ULL) && !zero) {
+				i += 8;
+				continue;
+			}
+		}
 		uint8_t c = s[i];
 		size_t len;
 		uint32_t cp, min;
@@ -246,8 +257,10 @@ static int set_once(char **slot, const uint8_t *v, size_t n)
 	return *slot ? 0 : -1;
 }
 
+#define SEEN_BODY 0x100u /* in *seen: a body field was there */
+
 static int decode_field(struct bron_entry *e, uint8_t tag, const uint8_t *v,
-                        size_t n, unsigned *seen)
+                        size_t n, unsigned *seen, int skip_body)
 {
 	switch (tag) {
 	case F_CREATED:
@@ -273,7 +286,12 @@ static int decode_field(struct bron_entry *e, uint8_t tag, const uint8_t *v,
 	case F_TITLE:
 		return set_once(&e->title, v, n);
 	case F_BODY:
-		return set_once(&e->body, v, n);
+		if (!skip_body)
+			return set_once(&e->body, v, n);
+		if ((*seen & SEEN_BODY) || !utf8_valid(v, n))
+			return -1;
+		*seen |= SEEN_BODY;
+		return 0;
 	case F_AREA:
 		return set_once(&e->area, v, n);
 	case F_TAG:
@@ -300,8 +318,8 @@ static int decode_field(struct bron_entry *e, uint8_t tag, const uint8_t *v,
 	}
 }
 
-bron_err bron_entry_decode(const uint8_t *buf, size_t len,
-                           struct bron_entry *e, struct bron_error *err)
+static bron_err decode(const uint8_t *buf, size_t len, struct bron_entry *e,
+                       int skip_body, struct bron_error *err)
 {
 	unsigned seen = 0;
 	bron_entry_init(e);
@@ -334,7 +352,7 @@ bron_err bron_entry_decode(const uint8_t *buf, size_t len,
 		}
 		if (n > len - i || n >= MAX_FIELD)
 			goto bad;
-		if (decode_field(e, tag, buf + i, n, &seen) != 0)
+		if (decode_field(e, tag, buf + i, n, &seen, skip_body) != 0)
 			goto bad;
 		i += n;
 	}
@@ -345,6 +363,19 @@ bad:
 	bron_entry_release(e);
 	return bron_fail(err, BRON_E_CODEC,
 	                 _("the entry's contents are malformed"));
+}
+
+bron_err bron_entry_decode(const uint8_t *buf, size_t len,
+                           struct bron_entry *e, struct bron_error *err)
+{
+	return decode(buf, len, e, 0, err);
+}
+
+bron_err bron_entry_decode_summary(const uint8_t *buf, size_t len,
+                                   struct bron_entry *e,
+                                   struct bron_error *err)
+{
+	return decode(buf, len, e, 1, err);
 }
 
 bron_err bron_entry_add_tag(struct bron_entry *e, const char *tag,

@@ -229,6 +229,8 @@ void bron_vault_lock(struct bron_vault *v)
 		sodium_free(v->keys); /* wipes before unmapping */
 		v->keys = NULL;
 	}
+	if (v)
+		v->verified = 0;
 }
 
 int bron_vault_is_unlocked(const struct bron_vault *v)
@@ -486,7 +488,8 @@ static bron_err unlock_with(struct bron_vault *v, int k, uint8_t kind,
 		return bron_fail(err, wrong, "%s", bron_strerror(wrong));
 	}
 	derive_subkeys(v->keys);
-	e = manifest_verify(v->db, v->vault_id, v->epoch, v->keys, &v->man, err);
+	v->verified = 0;
+	e = tx_verify(v, err);
 	if (e != BRON_OK)
 		bron_vault_lock(v);
 	return e;

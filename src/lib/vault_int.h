@@ -88,6 +88,8 @@ struct bron_vault {
 	uint32_t epoch;
 	struct keys *keys;            /* NULL while locked */
 	struct manifest man;          /* last verified manifest */
+	int verified;                 /* man matches the records ... */
+	long long verified_dv;        /* ... as of this PRAGMA data_version */
 };
 
 /* ---- store.c: SQLite ---- */
@@ -113,6 +115,13 @@ bron_err lock_acquire(struct bron_vault *v, struct bron_error *err);
 void lock_release(struct bron_vault *v);
 
 /* ---- tx.c: write transactions ---- */
+
+/*
+ * Verifies the manifest unless this connection already did and no other
+ * connection has committed since (PRAGMA data_version).  Must run inside a
+ * transaction.
+ */
+bron_err tx_verify(struct bron_vault *v, struct bron_error *err);
 
 /* Takes the writer lock, BEGIN IMMEDIATE, checks the header epoch and the
  * manifest.  Needs an unlocked, writable vault. */
