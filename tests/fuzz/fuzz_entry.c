@@ -14,10 +14,16 @@ static int same(const char *a, const char *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bron_entry e, f;
+	struct bron_entry e, f, g;
 	uint8_t *out = NULL;
 	size_t len = 0;
-	if (bron_entry_decode(data, size, &e, NULL) != BRON_OK)
+	bron_err full = bron_entry_decode(data, size, &e, NULL);
+	/* the summary accepts exactly what the full decoder accepts */
+	bron_err summary = bron_entry_decode_summary(data, size, &g, NULL);
+	if (full != summary || (summary == BRON_OK && g.body))
+		abort();
+	bron_entry_release(&g);
+	if (full != BRON_OK)
 		return 0;
 	if (bron_entry_encode(&e, &out, &len, NULL) != BRON_OK)
 		abort(); /* whatever decodes must encode */

@@ -71,6 +71,36 @@ static void round_trip(void **state)
 	bron_secret_free(buf, len);
 }
 
+static void summary_leaves_out_the_text(void **state)
+{
+	(void)state;
+	struct bron_entry a, b;
+	size_t len;
+	fill(&a);
+	uint8_t *buf = encode(&a, &len);
+	assert_int_equal(bron_entry_decode_summary(buf, len, &b, NULL), BRON_OK);
+	assert_null(b.body);
+	assert_string_equal(b.title, a.title);
+	assert_int_equal(b.ntags, 2);
+	assert_int_equal(b.nhistory, 2);
+	bron_entry_release(&b);
+	bron_entry_release(&a);
+	bron_secret_free(buf, len);
+	/* The text is still checked, though not kept. */
+	const uint8_t bad_body[] = {1, 1, 0x01, 8, 0, 0, 0, 0, 0, 0, 0, 0,
+	                            0x02, 8, 0, 0, 0, 0, 0, 0, 0, 0,
+	                            0x03, 1, 0, 0x05, 1, 0xff};
+	assert_int_equal(bron_entry_decode_summary(bad_body, sizeof(bad_body), &b,
+	                                           NULL),
+	                 BRON_E_CODEC);
+	const uint8_t two_bodies[] = {1, 1, 0x01, 8, 0, 0, 0, 0, 0, 0, 0, 0,
+	                              0x02, 8, 0, 0, 0, 0, 0, 0, 0, 0,
+	                              0x03, 1, 0, 0x05, 1, 'a', 0x05, 1, 'b'};
+	assert_int_equal(bron_entry_decode_summary(two_bodies, sizeof(two_bodies),
+	                                           &b, NULL),
+	                 BRON_E_CODEC);
+}
+
 static void empty_entry(void **state)
 {
 	(void)state;
@@ -248,6 +278,7 @@ int main(void)
 	assert_int_equal(bron_init(NULL), BRON_OK);
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(round_trip),
+	        cmocka_unit_test(summary_leaves_out_the_text),
 	        cmocka_unit_test(empty_entry),
 	        cmocka_unit_test(truncations),
 	        cmocka_unit_test(strictness),
