@@ -445,41 +445,26 @@ static void parent_dir(const char *path, char *out, size_t cap)
 
 static void unlink_db(const char *path)
 {
+	static const char *const sfx[] = {"-wal", "-shm", "-journal"};
 	char buf[4096];
 	unlink(path);
-	if (snprintf(buf, sizeof(buf), "%s-wal", path) < (int)sizeof(buf))
-		unlink(buf);
-	if (snprintf(buf, sizeof(buf), "%s-shm", path) < (int)sizeof(buf))
-		unlink(buf);
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
+		if (snprintf(buf, sizeof(buf), "%s%s", path, sfx[i]) <
+		    (int)sizeof(buf))
+			unlink(buf);
 }
 
-bron_err bron_vault_backup(struct bron_vault *v, const char *dest,
-                           bron_progress_fn progress, void *progress_ctx,
-                           struct bron_error *err)
+/* Copies v into the new file tmp and checks the copy with v's keys. */
+static bron_err copy_into(struct bron_vault *v, const char *tmp,
+                          bron_progress_fn progress, void *progress_ctx,
+                          struct bron_error *err)
 {
 	sqlite3 *db = NULL;
-	char dir[4096];
-	if (!v->keys)
-		return bron_fail(err, BRON_E_LOCKED,
-		                 _("the vault is locked; unlock it first"));
-	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	              0600);
-	if (fd < 0) {
-		int e = errno;
-		if (e == EEXIST)
-			return bron_fail(err, BRON_E_EXISTS,
-			                 _("%s exists already; bron will not overwrite "
-			                   "it"),
-			                 dest);
-		return bron_fail(err, e == ENOSPC ? BRON_E_NOSPACE : BRON_E_IO,
-		                 _("cannot create %s: %s"), dest, strerror(e));
-	}
-	close(fd);
-	bron_err e = store_open(dest, 0, 0, &db, err);
+	bron_err e = store_open(tmp, 0, 0, &db, err);
 	if (e == BRON_OK) {
 		sqlite3_backup *b = sqlite3_backup_init(db, "main", v->db, "main");
 		if (!b) {
-			e = store_fail(db, sqlite3_errcode(db), err, dest);
+			e = store_fail(db, sqlite3_errcode(db), err, tmp);
 		} else {
 			int rc;
 			while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK ||
@@ -492,7 +477,7 @@ bron_err bron_vault_backup(struct bron_vault *v, const char *dest,
 			}
 			sqlite3_backup_finish(b);
 			if (rc != SQLITE_DONE)
-				e = store_fail(db, rc, err, dest);
+				e = store_fail(db, rc, err, tmp);
 		}
 	}
 	/* The copy must open with our keys, match its manifest, and every
@@ -510,15 +495,56 @@ bron_err bron_vault_backup(struct bron_vault *v, const char *dest,
 	}
 	if (db) {
 		store_checkpoint(db);
-		sqlite3_close(db);
+		sqlite3_close(db); /* the last connection: the WAL goes away */
 	}
 	if (e == BRON_OK)
-		e = fsync_path(dest, 0, err);
+		e = fsync_path(tmp, 0, err);
+	return e;
+}
+
+/*
+ * The copy is written under a temporary name in dest's directory and only
+ * linked to dest once it is complete, verified and on disk, so dest is
+ * either absent or a whole vault, whenever the process stops.
+ */
+bron_err bron_vault_backup(struct bron_vault *v, const char *dest,
+                           bron_progress_fn progress, void *progress_ctx,
+                           struct bron_error *err)
+{
+	char dir[4096], tmp[4200];
+	if (!v->keys)
+		return bron_fail(err, BRON_E_LOCKED,
+		                 _("the vault is locked; unlock it first"));
+	if (access(dest, F_OK) == 0)
+		return bron_fail(err, BRON_E_EXISTS,
+		                 _("%s exists already; bron will not overwrite it"),
+		                 dest);
+	if (snprintf(tmp, sizeof(tmp), "%s.partial-XXXXXX", dest) >=
+	    (int)sizeof(tmp))
+		return bron_fail(err, BRON_E_INVALID, _("the path is too long"));
+	int fd = mkstemp(tmp); /* 0600, O_EXCL */
+	if (fd < 0) {
+		int e = errno;
+		return bron_fail(err, e == ENOSPC ? BRON_E_NOSPACE : BRON_E_IO,
+		                 _("cannot create %s: %s"), dest, strerror(e));
+	}
+	close(fd);
+	bron_err e = copy_into(v, tmp, progress, progress_ctx, err);
+	if (e == BRON_OK && link(tmp, dest) != 0) {
+		int en = errno;
+		e = en == EEXIST
+		            ? bron_fail(err, BRON_E_EXISTS,
+		                        _("%s exists already; bron will not "
+		                          "overwrite it"),
+		                        dest)
+		            : bron_fail(err, en == ENOSPC ? BRON_E_NOSPACE : BRON_E_IO,
+		                        _("cannot create %s: %s"), dest,
+		                        strerror(en));
+	}
+	unlink_db(tmp);
 	if (e == BRON_OK) {
 		parent_dir(dest, dir, sizeof(dir));
 		e = fsync_path(dir, 1, err);
 	}
-	if (e != BRON_OK)
-		unlink_db(dest);
 	return e;
 }
