@@ -37,17 +37,20 @@ static bron_err plainbuf_reserve(struct plainbuf *b, size_t n,
 	return BRON_OK;
 }
 
-/* Decrypts the current row of a RECORD_SQL statement into b. */
-static bron_err open_row(struct bron_vault *v, sqlite3_stmt *q,
-                         struct plainbuf *b, size_t *len,
-                         struct bron_error *err)
+/*
+ * Decrypts a record into b: the id, revision, nonce and tag from column 0..3
+ * of r (a record row), the ciphertext from column ctcol of p (NULL: none).
+ */
+static bron_err open_row(struct bron_vault *v, sqlite3_stmt *r,
+                         sqlite3_stmt *p, int ctcol, struct plainbuf *b,
+                         size_t *len, struct bron_error *err)
 {
-	bron_id id = (bron_id)sqlite3_column_int64(q, 0);
-	uint64_t rev = (uint64_t)sqlite3_column_int64(q, 1);
-	size_t n = (size_t)sqlite3_column_bytes(q, 4);
-	if (sqlite3_column_type(q, 4) != SQLITE_BLOB ||
-	    sqlite3_column_bytes(q, 2) != NONCE_LEN ||
-	    sqlite3_column_bytes(q, 3) != TAG_LEN)
+	bron_id id = (bron_id)sqlite3_column_int64(r, 0);
+	uint64_t rev = (uint64_t)sqlite3_column_int64(r, 1);
+	size_t n = p ? (size_t)sqlite3_column_bytes(p, ctcol) : 0;
+	if (!p || sqlite3_column_type(p, ctcol) != SQLITE_BLOB ||
+	    sqlite3_column_bytes(r, 2) != NONCE_LEN ||
+	    sqlite3_column_bytes(r, 3) != TAG_LEN)
 		return bron_fail(err, BRON_E_TAMPERED,
 		                 _("record %016llx has been tampered with"),
 		                 (unsigned long long)id);
@@ -55,8 +58,8 @@ static bron_err open_row(struct bron_vault *v, sqlite3_stmt *q,
 	if (e != BRON_OK)
 		return e;
 	if (record_open(v->vault_id, v->keys->record, id, rev, v->epoch,
-	                sqlite3_column_blob(q, 2), sqlite3_column_blob(q, 3),
-	                sqlite3_column_blob(q, 4), n, b->p, len) != 0)
+	                sqlite3_column_blob(r, 2), sqlite3_column_blob(r, 3),
+	                sqlite3_column_blob(p, ctcol), n, b->p, len) != 0)
 		return bron_fail(err, BRON_E_TAMPERED,
 		                 _("record %016llx has been tampered with"),
 		                 (unsigned long long)id);
@@ -246,7 +249,7 @@ bron_err bron_vault_get(struct bron_vault *v, bron_id id, uint8_t **data,
 		rc = sqlite3_step(q);
 	}
 	if (rc == SQLITE_ROW)
-		e = open_row(v, q, &b, len, err);
+		e = open_row(v, q, q, 4, &b, len, err);
 	else if (rc == SQLITE_DONE)
 		e = bron_fail(err, BRON_E_NOT_FOUND, _("no record %016llx"),
 		              (unsigned long long)id);
@@ -265,28 +268,49 @@ bron_err bron_vault_get(struct bron_vault *v, bron_id id, uint8_t **data,
 }
 
 /* Runs fn over every record; counts ciphertext bytes when nbytes is set. */
+/*
+ * Runs fn over every record; counts ciphertext bytes when nbytes is set.
+ * Both tables are keyed by id, so they are walked side by side, each in
+ * one sequential scan, rather than joined with a lookup per record.
+ * Payloads without a record are skipped here (verify reports them).
+ */
 static bron_err each_record(struct bron_vault *v, bron_record_fn fn,
                             void *ctx, uint64_t *nrec, uint64_t *nbytes,
                             struct bron_error *err)
 {
 	struct plainbuf b = {0};
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *r = NULL, *p = NULL;
 	bron_err e = BRON_OK;
-	int rc = sqlite3_prepare_v2(v->db, RECORD_SQL "ORDER BY r.id", -1, &q,
-	                            NULL);
-	if (rc != SQLITE_OK)
+	int rc = sqlite3_prepare_v2(v->db, "SELECT id, rev, nonce, tag FROM record "
+	                                   "ORDER BY id",
+	                            -1, &r, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(v->db, "SELECT id, ct FROM payload ORDER BY id",
+		                        -1, &p, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(r);
 		return store_fail(v->db, rc, err, _("reading the records"));
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	}
+	int prc = sqlite3_step(p);
+	while ((rc = sqlite3_step(r)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(r, 0);
+		while (prc == SQLITE_ROW && sqlite3_column_int64(p, 0) < id)
+			prc = sqlite3_step(p);
+		if (prc != SQLITE_ROW && prc != SQLITE_DONE) {
+			rc = prc;
+			break;
+		}
+		int have = prc == SQLITE_ROW && sqlite3_column_int64(p, 0) == id;
 		size_t len;
-		e = open_row(v, q, &b, &len, err);
+		e = open_row(v, r, have ? p : NULL, 1, &b, &len, err);
 		if (e != BRON_OK)
 			break;
 		if (nrec)
 			(*nrec)++;
 		if (nbytes)
-			*nbytes += (uint64_t)sqlite3_column_bytes(q, 4);
-		int stop = fn ? fn(ctx, (bron_id)sqlite3_column_int64(q, 0),
-		                   (uint64_t)sqlite3_column_int64(q, 1), b.p, len)
+			*nbytes += (uint64_t)sqlite3_column_bytes(p, 1);
+		int stop = fn ? fn(ctx, (bron_id)id,
+		                   (uint64_t)sqlite3_column_int64(r, 1), b.p, len)
 		              : 0;
 		sodium_memzero(b.p, len);
 		if (stop)
@@ -294,7 +318,8 @@ static bron_err each_record(struct bron_vault *v, bron_record_fn fn,
 	}
 	if (e == BRON_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		e = store_fail(v->db, rc, err, _("reading the records"));
-	sqlite3_finalize(q);
+	sqlite3_finalize(r);
+	sqlite3_finalize(p);
 	bron_secret_free(b.p, b.cap);
 	return e;
 }
