@@ -94,12 +94,13 @@ int main(int argc, char **argv)
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			printf("\n");
-			c.in_shell = 0;
 			char *help[] = {"help", NULL};
+			free(vault);
 			return run_command(&c, 1, help);
 		}
 		if (strcmp(a, "--version") == 0) {
 			printf(_("bron %s\n"), bron_version());
+			free(vault);
 			return EXIT_OK;
 		}
 		if (strcmp(a, "--vault") == 0 && val && *val) {

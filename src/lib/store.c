@@ -2,8 +2,12 @@
  * store.c - SQLite underneath the vault: opening with bron's pragmas, the
  * meta table, and turning SQLite's result codes into bron errors.
  */
+#include <errno.h>
 #include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "vault_int.h"
@@ -12,12 +16,24 @@
 bron_err store_fail(sqlite3 *db, int rc, struct bron_error *err,
                     const char *what)
 {
+	int saved = errno; /* SQLite does not record every failed call's errno
+	                      (fsync, for one); the last one failing is ours */
 	const char *detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	int sys = db ? sqlite3_system_errno(db) : 0;
+	if (!sys)
+		sys = saved;
+	if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))
+		rc = SQLITE_FULL; /* SQLite says "I/O error"; the disk is full */
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
 		return bron_fail(err, BRON_E_NOSPACE,
 		                 _("%s: the disk is full; the vault is unchanged"), what);
 	case SQLITE_CORRUPT:
+	case SQLITE_ERROR:  /* our SQL is fixed: a missing table or column, or
+	                       an unknown file format, means a damaged file */
+	case SQLITE_SCHEMA:
+	case SQLITE_FORMAT:
+	case SQLITE_MISMATCH:
 		return bron_fail(err, BRON_E_DAMAGED,
 		                 _("vault damaged: %s failed (%s)"), what, detail);
 	case SQLITE_NOTADB:
@@ -46,6 +62,39 @@ bron_err store_exec(sqlite3 *db, const char *sql, struct bron_error *err)
 	return BRON_OK;
 }
 
+/*
+ * A WAL database opened read-only still needs its -shm and -wal files.  In
+ * a directory we cannot write, with no -wal (so no writer), the file cannot
+ * change while we read it: SQLite's immutable mode reads it without them.
+ * Returns a malloc'ed "file:" URI for that case, else NULL.
+ */
+static char *immutable_uri(const char *path)
+{
+	char dir[4096], wal[4200];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path + 1), path);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (access(dir, W_OK) == 0 || access(wal, F_OK) == 0)
+		return NULL;
+	size_t n = strlen(path);
+	char *uri = malloc(3 * n + sizeof("file:?immutable=1"));
+	if (!uri)
+		return NULL;
+	size_t o = (size_t)snprintf(uri, 6, "file:");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if (c == '?' || c == '#' || c == '%' || c < 0x21 || c >= 0x7f)
+			o += (size_t)snprintf(uri + o, 4, "%%%02X", c);
+		else
+			uri[o++] = (char)c;
+	}
+	snprintf(uri + o, sizeof("?immutable=1"), "?immutable=1");
+	return uri;
+}
+
 bron_err store_open(const char *path, int readonly, int create, sqlite3 **out,
                     struct bron_error *err)
 {
@@ -53,7 +102,10 @@ bron_err store_open(const char *path, int readonly, int create, sqlite3 **out,
 	int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 	            (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX |
 	            SQLITE_OPEN_PRIVATECACHE;
-	int rc = sqlite3_open_v2(path, &db, flags, NULL);
+	char *uri = readonly ? immutable_uri(path) : NULL;
+	int rc = sqlite3_open_v2(uri ? uri : path, &db,
+	                         flags | (uri ? SQLITE_OPEN_URI : 0), NULL);
+	free(uri);
 	if (rc != SQLITE_OK) {
 		bron_err e = store_fail(db, rc, err, path);
 		sqlite3_close(db);
@@ -93,7 +145,8 @@ bron_err store_meta_get(sqlite3 *db, int k, uint8_t *buf, size_t len,
 	                            &st, NULL);
 	if (rc != SQLITE_OK) {
 		bron_err e = store_fail(db, rc, err, _("reading the vault header"));
-		if (e == BRON_E_IO)
+		/* no meta table: some other SQLite file with our application id */
+		if (e == BRON_E_IO || (rc & 0xff) == SQLITE_ERROR)
 			e = bron_fail(err, BRON_E_NOT_VAULT,
 			              _("the file is not a bron vault"));
 		return e;
