@@ -269,7 +269,8 @@ void strv_free(char **v)
 	{"until", 0, OPT_ARG, C_DATE, N_("only entries up to this day")},   \
 	{"json", 0, 0, C_NONE, N_("print JSON for scripts")}
 
-static const struct opt init_opts[] = {
+/* init, passwd and recover: how strong the new passphrase's protection is */
+static const struct opt passphrase_opts[] = {
 	{"kdf-memory", 0, OPT_ARG, C_NONE,
 	 N_("Argon2id memory in MiB instead of calibrating")},
 	{"kdf-passes", 0, OPT_ARG, C_NONE,
@@ -313,21 +314,13 @@ static const struct opt level_opts[] = {
 	 N_("why the level changes, kept in the entry's history")},
 	{NULL, 0, 0, C_NONE, NULL},
 };
-static const struct opt passwd_opts[] = {
-	{"kdf-memory", 0, OPT_ARG, C_NONE,
-	 N_("Argon2id memory in MiB instead of calibrating")},
-	{"kdf-passes", 0, OPT_ARG, C_NONE,
-	 N_("Argon2id passes instead of calibrating")},
-	{"force", 0, 0, C_NONE, N_("accept a weak passphrase")},
-	{NULL, 0, 0, C_NONE, NULL},
-};
 static const struct opt none_opts[] = {
 	{NULL, 0, 0, C_NONE, NULL},
 };
 
 const struct command commands[] = {
 	{"init", cmd_init, 0, 0, 0, {C_NONE}, "",
-	 N_("create a new vault"), init_opts},
+	 N_("create a new vault"), passphrase_opts},
 	{"add", cmd_add, CMD_VAULT, 0, 0, {C_NONE}, "",
 	 N_("write a new entry (text from stdin, a prompt or $EDITOR)"),
 	 add_opts},
@@ -346,10 +339,10 @@ const struct command commands[] = {
 	{"level", cmd_level, CMD_VAULT, 2, 2, {C_ID, C_LEVEL}, N_("ID LEVEL"),
 	 N_("change how shareable an entry is"), level_opts},
 	{"passwd", cmd_passwd, 0, 0, 0, {C_NONE}, "",
-	 N_("change the passphrase"), passwd_opts},
+	 N_("change the passphrase"), passphrase_opts},
 	{"recover", cmd_recover, 0, 0, 0, {C_NONE}, "",
 	 N_("open the vault with the recovery code and set a new passphrase"),
-	 passwd_opts},
+	 passphrase_opts},
 	{"rekey", cmd_rekey, 0, 0, 0, {C_NONE}, "",
 	 N_("replace the master key and re-encrypt everything"), none_opts},
 	{"backup", cmd_backup, CMD_VAULT, 1, 1, {C_NONE}, N_("FILE"),

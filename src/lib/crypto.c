@@ -4,6 +4,7 @@
  * recovery code.  docs/FORMAT.md is the specification of every byte here.
  */
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -76,6 +77,25 @@ int pad_strip(const uint8_t *buf, size_t padded, size_t *len)
 		return -1;
 	*len = i - 1;
 	return 0;
+}
+
+bron_err plainbuf_reserve(struct plainbuf *b, size_t n, struct bron_error *err)
+{
+	if (n <= b->cap)
+		return BRON_OK;
+	plainbuf_release(b);
+	b->p = malloc(n);
+	b->cap = b->p ? n : 0;
+	if (!b->p)
+		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	return BRON_OK;
+}
+
+void plainbuf_release(struct plainbuf *b)
+{
+	bron_secret_free(b->p, b->cap);
+	b->p = NULL;
+	b->cap = 0;
 }
 
 int record_open(const uint8_t *vault_id, const uint8_t *rkey, bron_id id,

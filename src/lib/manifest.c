@@ -138,36 +138,27 @@ static bron_err diagnose(sqlite3 *db, const uint8_t *vault_id, uint32_t epoch,
 	if (rc != SQLITE_OK)
 		return store_fail(db, rc, err, _("reading the records"));
 	bron_err e = BRON_OK;
-	uint8_t *buf = NULL;
-	size_t cap = 0;
+	struct plainbuf b = {0};
 	while (e == BRON_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		bron_id id = (bron_id)sqlite3_column_int64(q, 0);
 		uint64_t rev = (uint64_t)sqlite3_column_int64(q, 1);
 		const uint8_t *ct = sqlite3_column_blob(q, 4);
 		size_t n = (size_t)sqlite3_column_bytes(q, 4);
-		if (n + 1 > cap) {
-			bron_secret_free(buf, cap);
-			cap = n + 1;
-			buf = malloc(cap);
-			if (!buf) {
-				cap = 0;
-				e = bron_fail(err, BRON_E_NOMEM, _("out of memory"));
-				break;
-			}
-		}
+		if ((e = plainbuf_reserve(&b, n + 1, err)) != BRON_OK)
+			break;
 		size_t len;
 		if (!ct || record_open(vault_id, k->record, id, rev, epoch,
 		                       sqlite3_column_blob(q, 2),
-		                       sqlite3_column_blob(q, 3), ct, n, buf,
+		                       sqlite3_column_blob(q, 3), ct, n, b.p,
 		                       &len) != 0)
 			e = bron_fail(err, BRON_E_TAMPERED,
 			              _("record %016llx has been tampered with"),
 			              (unsigned long long)id);
 		else
-			sodium_memzero(buf, len);
+			sodium_memzero(b.p, len);
 	}
 	sqlite3_finalize(q);
-	bron_secret_free(buf, cap);
+	plainbuf_release(&b);
 	if (e != BRON_OK)
 		return e;
 	if (have->revsum < want->revsum)

@@ -18,25 +18,6 @@
 	"SELECT r.id, r.rev, r.nonce, r.tag, p.ct FROM record r "      \
 	"LEFT JOIN payload p ON p.id = r.id "
 
-/* A growable buffer for one decrypted record, wiped whenever it is dropped. */
-struct plainbuf {
-	uint8_t *p;
-	size_t cap;
-};
-
-static bron_err plainbuf_reserve(struct plainbuf *b, size_t n,
-                                 struct bron_error *err)
-{
-	if (n <= b->cap)
-		return BRON_OK;
-	bron_secret_free(b->p, b->cap);
-	b->p = malloc(n);
-	b->cap = b->p ? n : 0;
-	if (!b->p)
-		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
-	return BRON_OK;
-}
-
 /*
  * Decrypts a record into b: the id, revision, nonce and tag from column 0..3
  * of r (a record row), the ciphertext from column ctcol of p (NULL: none).
@@ -260,7 +241,7 @@ bron_err bron_vault_get(struct bron_vault *v, bron_id id, uint8_t **data,
 	sqlite3_finalize(q);
 	tx_read_end(v);
 	if (e != BRON_OK) {
-		bron_secret_free(b.p, b.cap);
+		plainbuf_release(&b);
 		return e;
 	}
 	*data = b.p;
@@ -320,7 +301,7 @@ static bron_err each_record(struct bron_vault *v, bron_record_fn fn,
 		e = store_fail(v->db, rc, err, _("reading the records"));
 	sqlite3_finalize(r);
 	sqlite3_finalize(p);
-	bron_secret_free(b.p, b.cap);
+	plainbuf_release(&b);
 	return e;
 }
 

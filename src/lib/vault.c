@@ -586,8 +586,7 @@ static bron_err reencrypt_all(struct bron_vault *v, const struct keys *nk,
                               void *pctx, struct bron_error *err)
 {
 	sqlite3_stmt *q = NULL, *ur = NULL, *up = NULL;
-	uint8_t *buf = NULL;
-	size_t cap = 0;
+	struct plainbuf b = {0};
 	uint64_t done = 0, total = v->man.count ? v->man.count : 1;
 	sqlite3_int64 last = 0;
 	bron_err e = BRON_OK;
@@ -620,16 +619,9 @@ static bron_err reencrypt_all(struct bron_vault *v, const struct keys *nk,
 		uint64_t rev = (uint64_t)sqlite3_column_int64(q, 1);
 		size_t n = (size_t)sqlite3_column_bytes(q, 4);
 		uint8_t nonce[NONCE_LEN], tag[TAG_LEN], ad[RECORD_AD_LEN];
-		if (n + 1 > cap) {
-			bron_secret_free(buf, cap);
-			cap = n + 1;
-			buf = malloc(cap);
-			if (!buf) {
-				cap = 0;
-				e = bron_fail(err, BRON_E_NOMEM, _("out of memory"));
-				break;
-			}
-		}
+		if ((e = plainbuf_reserve(&b, n + 1, err)) != BRON_OK)
+			break;
+		uint8_t *buf = b.p;
 		size_t len;
 		if (sqlite3_column_bytes(q, 2) != NONCE_LEN ||
 		    sqlite3_column_bytes(q, 3) != TAG_LEN ||
@@ -643,7 +635,7 @@ static bron_err reencrypt_all(struct bron_vault *v, const struct keys *nk,
 			break;
 		}
 		/* Re-pad the plaintext in place: same length, same padding. */
-		pad_apply(buf, len, cap);
+		pad_apply(buf, len, b.cap);
 		record_ad(ad, v->vault_id, id, rev, nepoch);
 		randombytes_buf(nonce, NONCE_LEN);
 		crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
@@ -670,7 +662,7 @@ out:
 	sqlite3_finalize(q);
 	sqlite3_finalize(ur);
 	sqlite3_finalize(up);
-	bron_secret_free(buf, cap);
+	plainbuf_release(&b);
 	return e;
 }
 

@@ -160,6 +160,14 @@ bron_err manifest_write(sqlite3 *db, const uint8_t *vault_id, uint32_t epoch,
 
 /* ---- crypto.c ---- */
 
+/* A growable buffer for one decrypted record, wiped whenever it is dropped. */
+struct plainbuf {
+	uint8_t *p;
+	size_t cap;
+};
+bron_err plainbuf_reserve(struct plainbuf *b, size_t n, struct bron_error *err);
+void plainbuf_release(struct plainbuf *b);
+
 void derive_subkeys(struct keys *k);
 /* Record associated data. */
 #define RECORD_AD_LEN (MAGIC_LEN + VAULT_ID_LEN + 8 + 8 + 4)
