@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -363,15 +364,19 @@ static void run_line(struct cli *c, char *line)
 	free_words(argv, argc);
 }
 
-/* Waits for input; returns 0 on input, 1 on idle timeout, -1 on signal. */
-static int wait_input(unsigned seconds)
+/*
+ * Waits for input; returns 0 on input, 1 on idle timeout, -1 on signal.
+ * SIGINT stays blocked while readline works and is let in only here, with
+ * pselect(), so a Ctrl-C can never slip in between a check and the wait.
+ */
+static int wait_input(unsigned seconds, const sigset_t *open_mask)
 {
 	fd_set fds;
 	FD_ZERO(&fds);
 	FD_SET(fileno(rl_instream), &fds);
-	struct timeval tv = {.tv_sec = seconds, .tv_usec = 0};
-	int r = select(fileno(rl_instream) + 1, &fds, NULL, NULL,
-	               seconds ? &tv : NULL);
+	struct timespec ts = {.tv_sec = seconds, .tv_nsec = 0};
+	int r = pselect(fileno(rl_instream) + 1, &fds, NULL, NULL,
+	                seconds ? &ts : NULL, open_mask);
 	if (r < 0)
 		return errno == EINTR ? -1 : 0;
 	return r == 0 ? 1 : 0;
@@ -401,11 +406,17 @@ int shell_run(struct cli *c)
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old);
+	sigset_t open_mask, blocked;
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGINT);
+	sigprocmask(SIG_BLOCK, &blocked, &open_mask);
+	sigdelset(&open_mask, SIGINT);
 	install();
 	while (!c->quit) {
 		int w = wait_input(c->vault && bron_vault_is_unlocked(c->vault)
 		                           ? c->idle_seconds
-		                           : 0);
+		                           : 0,
+		                   &open_mask);
 		if (interrupted) {
 			interrupted = 0;
 			/* Ctrl-C: drop the line being typed, start afresh */
@@ -436,7 +447,10 @@ int shell_run(struct cli *c)
 		if (pending) {
 			char *line = pending;
 			pending = NULL;
+			/* a command may be interrupted: let SIGINT in meanwhile */
+			sigprocmask(SIG_SETMASK, &open_mask, NULL);
 			run_line(c, line);
+			sigprocmask(SIG_BLOCK, &blocked, NULL);
 			sodium_memzero(line, strlen(line));
 			free(line);
 			if (!c->quit)
@@ -444,6 +458,7 @@ int shell_run(struct cli *c)
 		}
 	}
 	rl_callback_handler_remove();
+	sigprocmask(SIG_SETMASK, &open_mask, NULL);
 	sigaction(SIGINT, &old, NULL);
 	set_candidates(NULL);
 	clear_history();
