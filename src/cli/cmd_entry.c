@@ -350,18 +350,15 @@ static int gather_one(void *ctx, bron_id id, uint64_t rev, const uint8_t *data,
 		s->area = static_area(e.area);
 		s->title = e.title; /* taken over from e */
 		e.title = NULL;
-		if (g->json) {
-			s->tags = e.tags; /* NULL-terminated copy below */
+		if (g->json) { /* the tags too, NULL-terminated */
 			char **t = realloc(e.tags, (e.ntags + 1) * sizeof(char *));
-			if (t) {
-				t[e.ntags] = NULL;
-				s->tags = t;
-			} else {
-				s->tags = NULL;
-				for (size_t i = 0; i < e.ntags; i++)
-					free(e.tags[i]);
-				free(e.tags);
+			if (!t) {
+				bron_entry_release(&e);
+				g->err = BRON_E_NOMEM;
+				return 1;
 			}
+			t[e.ntags] = NULL;
+			s->tags = t;
 			e.tags = NULL;
 			e.ntags = 0;
 		}
