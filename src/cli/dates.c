@@ -11,7 +11,12 @@
 
 #include "cli.h"
 
-static int day_start(int y, int m, int d, int64_t *out)
+/*
+ * The start of local day y-m-d.  mktime() carries overflowing days and
+ * months over (31-02 becomes 03-03); with strict set, such a date is
+ * refused instead.
+ */
+static int day_start(int y, int m, int d, int strict, int64_t *out)
 {
 	struct tm tm;
 	memset(&tm, 0, sizeof(tm));
@@ -20,9 +25,9 @@ static int day_start(int y, int m, int d, int64_t *out)
 	tm.tm_mday = d;
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
-	/* mktime normalises 31-02 to 03-03: such a date was not a date */
-	if (t == (time_t)-1 || tm.tm_year != y - 1900 || tm.tm_mon != m - 1 ||
-	    tm.tm_mday != d)
+	if (t == (time_t)-1 ||
+	    (strict && (tm.tm_year != y - 1900 || tm.tm_mon != m - 1 ||
+	                tm.tm_mday != d)))
 		return -1;
 	*out = (int64_t)t;
 	return 0;
@@ -70,18 +75,7 @@ static int relative(const char *s, int64_t now, int64_t *out)
 	default:
 		return -1;
 	}
-	/* let mktime carry days and months over */
-	struct tm want;
-	memset(&want, 0, sizeof(want));
-	want.tm_year = y - 1900;
-	want.tm_mon = m - 1;
-	want.tm_mday = d;
-	want.tm_isdst = -1;
-	time_t r = mktime(&want);
-	if (r == (time_t)-1)
-		return -1;
-	*out = (int64_t)r;
-	return 0;
+	return day_start(y, m, d, 0, out); /* -7d may cross a month */
 }
 
 int date_parse(const char *s, int64_t now, int64_t *out)
@@ -104,10 +98,10 @@ int date_parse(const char *s, int64_t now, int64_t *out)
 	int y, m, d;
 	if (n == 10 && s[4] == '-' && s[7] == '-' && digits(s, 4, &y) == 0 &&
 	    digits(s + 5, 2, &m) == 0 && digits(s + 8, 2, &d) == 0)
-		return day_start(y, m, d, out);
+		return day_start(y, m, d, 1, out);
 	if (n == 10 && (s[2] == '-' || s[2] == '/' || s[2] == '.') &&
 	    s[5] == s[2] && digits(s, 2, &d) == 0 && digits(s + 3, 2, &m) == 0 &&
 	    digits(s + 6, 4, &y) == 0)
-		return day_start(y, m, d, out);
+		return day_start(y, m, d, 1, out);
 	return -1;
 }
