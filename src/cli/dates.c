@@ -25,7 +25,7 @@ static int day_start(int y, int m, int d, int strict, int64_t *out)
 	tm.tm_mday = d;
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
-	if (t == (time_t)-1 ||
+	if (t == (time_t)-1 || tm.tm_year < 1 - 1900 || tm.tm_year > 9999 - 1900 ||
 	    (strict && (tm.tm_year != y - 1900 || tm.tm_mon != m - 1 ||
 	                tm.tm_mday != d)))
 		return -1;
