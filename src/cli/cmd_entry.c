@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bron/sort.h"
 #include "cli.h"
 #include "commands.h"
 #include "i18n.h"
@@ -197,23 +198,34 @@ struct filter {
 	size_t qlen;
 };
 
+/*
+ * A summary travels through the sorter as a value:
+ *   id u64, created i64, updated i64, level u8, area u8 (0: none, else
+ *   index + 1), title (u32 length + bytes), ntags u32, tags (u32 + bytes).
+ * Tags are stored only for JSON.
+ */
 struct summary {
 	bron_id id;
 	int64_t created, updated;
 	int level;
-	char *title;
-	const char *area; /* points into the static area table */
-	char **tags;      /* only for JSON */
+	const char *title;  /* not NUL-terminated: title_len bytes */
+	size_t title_len;
+	const char *area;   /* points into the static area table */
+	const uint8_t *tags; /* ntags of (u32 length + bytes) */
+	size_t ntags;
 };
 
 struct gather {
 	struct filter *f;
 	int json;
-	struct summary *items;
-	size_t n, cap;
+	struct bron_sorter *sorter;
+	size_t n;
+	uint8_t *value; /* serialising buffer */
+	size_t value_cap;
 	char *scratch; /* for folding */
 	size_t scratch_cap;
 	bron_err err;
+	struct bron_error why; /* the message that goes with err, if any */
 };
 
 static int64_t next_day(int64_t day)
@@ -301,9 +313,88 @@ static int entry_matches(struct gather *g, const struct bron_entry *e)
 	return 0;
 }
 
-static const char *static_area(const char *key)
+static uint8_t *put_u32(uint8_t *p, size_t v)
 {
-	return key ? area_key(key) : NULL;
+	for (int i = 0; i < 4; i++)
+		*p++ = (uint8_t)(v >> (8 * i));
+	return p;
+}
+
+static uint64_t get_u(const uint8_t *p, int bytes)
+{
+	uint64_t v = 0;
+	for (int i = bytes - 1; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/*
+ * Hands e's summary to the sorter under a key that orders newest first
+ * (the creation time, sign-flipped and inverted, big-endian), then by id.
+ */
+static bron_err add_summary(struct gather *g, bron_id id,
+                            const struct bron_entry *e, struct bron_error *err)
+{
+	size_t tlen = e->title ? strlen(e->title) : 0;
+	size_t need = 8 + 8 + 8 + 2 + 4 + tlen + 4;
+	if (g->json)
+		for (size_t i = 0; i < e->ntags; i++)
+			need += 4 + strlen(e->tags[i]);
+	if (need > g->value_cap) {
+		uint8_t *v = malloc(need);
+		if (!v)
+			return err->code = BRON_E_NOMEM, err->msg[0] = '\0',
+			       BRON_E_NOMEM;
+		bron_secret_free(g->value, g->value_cap);
+		g->value = v;
+		g->value_cap = need;
+	}
+	uint8_t *p = g->value;
+	for (int i = 0; i < 8; i++)
+		*p++ = (uint8_t)(id >> (8 * i));
+	for (int i = 0; i < 8; i++)
+		*p++ = (uint8_t)((uint64_t)e->created >> (8 * i));
+	for (int i = 0; i < 8; i++)
+		*p++ = (uint8_t)((uint64_t)e->updated >> (8 * i));
+	*p++ = (uint8_t)e->level;
+	*p++ = (uint8_t)area_index(e->area);
+	p = put_u32(p, tlen);
+	if (tlen)
+		memcpy(p, e->title, tlen);
+	p += tlen;
+	p = put_u32(p, g->json ? e->ntags : 0);
+	for (size_t i = 0; g->json && i < e->ntags; i++) {
+		size_t n = strlen(e->tags[i]);
+		p = put_u32(p, n);
+		memcpy(p, e->tags[i], n);
+		p += n;
+	}
+	uint8_t key[BRON_SORT_KEY];
+	uint64_t order = ~((uint64_t)e->created ^ (UINT64_C(1) << 63));
+	for (int i = 0; i < 8; i++) {
+		key[i] = (uint8_t)(order >> (56 - 8 * i));
+		key[8 + i] = (uint8_t)(id >> (56 - 8 * i));
+	}
+	bron_err code = bron_sorter_add(g->sorter, key, g->value,
+	                                (size_t)(p - g->value), err);
+	if (code == BRON_OK)
+		g->n++;
+	return code;
+}
+
+/* Reads back a value written by add_summary. */
+static void read_summary(const uint8_t *v, size_t len, struct summary *s)
+{
+	(void)len;
+	s->id = get_u(v, 8);
+	s->created = (int64_t)get_u(v + 8, 8);
+	s->updated = (int64_t)get_u(v + 16, 8);
+	s->level = v[24];
+	s->area = area_by_index(v[25]);
+	s->title_len = get_u(v + 26, 4);
+	s->title = (const char *)v + 30;
+	s->ntags = get_u(v + 30 + s->title_len, 4);
+	s->tags = v + 34 + s->title_len;
 }
 
 static int gather_one(void *ctx, bron_id id, uint64_t rev, const uint8_t *data,
@@ -321,113 +412,120 @@ static int gather_one(void *ctx, bron_id id, uint64_t rev, const uint8_t *data,
 	 */
 	if (g->f->query && !text_match_bytes(g, (const char *)data, len))
 		return g->err != BRON_OK;
-	struct bron_error err;
-	bron_err code = g->f->query ? bron_entry_decode(data, len, &e, &err)
-	                            : bron_entry_decode_summary(data, len, &e,
-	                                                        &err);
+	bron_entry_init(&e);
+	bron_err code = g->f->query
+	                        ? bron_entry_decode(data, len, &e, &g->why)
+	                        : bron_entry_decode_summary(data, len, &e, &g->why);
+	if (code == BRON_OK && entry_matches(g, &e))
+		code = add_summary(g, id, &e, &g->why);
+	bron_entry_release(&e);
 	if (code != BRON_OK) {
-		g->err = err.code;
+		g->err = code;
 		return 1;
 	}
-	if (entry_matches(g, &e)) {
-		if (g->n == g->cap) {
-			size_t cap = g->cap ? 2 * g->cap : 64;
-			struct summary *p = realloc(g->items, cap * sizeof(*p));
-			if (!p) {
-				bron_entry_release(&e);
-				g->err = BRON_E_NOMEM;
-				return 1;
-			}
-			g->items = p;
-			g->cap = cap;
-		}
-		struct summary *s = &g->items[g->n++];
-		memset(s, 0, sizeof(*s));
-		s->id = id;
-		s->created = e.created;
-		s->updated = e.updated;
-		s->level = (int)e.level;
-		s->area = static_area(e.area);
-		s->title = e.title; /* taken over from e */
-		e.title = NULL;
-		if (g->json) { /* the tags too, NULL-terminated */
-			char **t = realloc(e.tags, (e.ntags + 1) * sizeof(char *));
-			if (!t) {
-				bron_entry_release(&e);
-				g->err = BRON_E_NOMEM;
-				return 1;
-			}
-			t[e.ntags] = NULL;
-			s->tags = t;
-			e.tags = NULL;
-			e.ntags = 0;
-		}
-	}
-	bron_entry_release(&e);
 	return 0;
 }
 
-static int newest_first(const void *a, const void *b)
+/* A JSON string from len bytes that may hold no NUL. */
+static void json_bytes(FILE *out, const char *p, size_t len)
 {
-	const struct summary *x = a, *y = b;
-	if (x->created != y->created)
-		return x->created < y->created ? 1 : -1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static void print_summaries(struct cli *c, const struct gather *g)
-{
-	if (g->json) {
-		printf("[");
-		for (size_t i = 0; i < g->n; i++) {
-			const struct summary *s = &g->items[i];
-			printf("%s\n  {\"id\": \"%016llx\", \"created\": ",
-			       i ? "," : "", (unsigned long long)s->id);
-			json_time(stdout, s->created);
-			printf(", \"updated\": ");
-			json_time(stdout, s->updated);
-			printf(", \"level\": \"%s\", \"area\": ", level_name(s->level));
-			json_nullable(stdout, s->area);
-			printf(", \"title\": ");
-			json_nullable(stdout, s->title);
-			printf(", \"tags\": [");
-			for (size_t k = 0; s->tags && s->tags[k]; k++) {
-				printf("%s", k ? ", " : "");
-				json_string(stdout, s->tags[k]);
-			}
-			printf("]}");
-		}
-		printf("%s]\n", g->n ? "\n" : "");
+	char *t = malloc(len + 1);
+	if (!t) {
+		fputs("\"\"", out);
 		return;
 	}
+	memcpy(t, p, len);
+	t[len] = '\0';
+	json_string(out, t);
+	bron_secret_free(t, len + 1);
+}
+
+static void print_json_summary(const struct summary *s, size_t i)
+{
+	printf("%s\n  {\"id\": \"%016llx\", \"created\": ", i ? "," : "",
+	       (unsigned long long)s->id);
+	json_time(stdout, s->created);
+	printf(", \"updated\": ");
+	json_time(stdout, s->updated);
+	printf(", \"level\": \"%s\", \"area\": ", level_name(s->level));
+	json_nullable(stdout, s->area);
+	printf(", \"title\": ");
+	if (s->title_len)
+		json_bytes(stdout, s->title, s->title_len);
+	else
+		printf("null");
+	printf(", \"tags\": [");
+	const uint8_t *t = s->tags;
+	for (size_t k = 0; k < s->ntags; k++) {
+		size_t n = get_u(t, 4);
+		printf("%s", k ? ", " : "");
+		json_bytes(stdout, (const char *)t + 4, n);
+		t += 4 + n;
+	}
+	printf("]}");
+}
+
+static void print_line_summary(struct cli *c, const struct summary *s,
+                               size_t lw, int width)
+{
+	const char *label = level_label(s->level);
+	printf("%0*llx  ", ID_SHORT,
+	       (unsigned long long)(s->id >> (64 - 4 * ID_SHORT)));
+	print_date(stdout, s->created, 0);
+	printf("  %s%s%s", c->color ? level_color(s->level) : "", label,
+	       c->color ? "\033[0m" : "");
+	printf("%*s  ", (int)(lw - columns(label, 64)), "");
+	int used = ID_SHORT + 2 + 10 + 2 + (int)lw + 2;
+	size_t room = width > used + 10 ? (size_t)(width - used) : 10;
+	if (s->title_len) {
+		/* At most a screen line's worth of the title is needed. */
+		size_t n = s->title_len < 4 * room + 4 ? s->title_len : 4 * room + 4;
+		char buf[4 * 512 + 8];
+		if (n > sizeof(buf) - 1)
+			n = sizeof(buf) - 1;
+		memcpy(buf, s->title, n);
+		buf[n] = '\0';
+		print_cut(buf, room);
+		sodium_memzero(buf, n);
+	} else {
+		print_cut(_("(untitled)"), room);
+	}
+	printf("\n");
+}
+
+/* Prints the sorted summaries; returns BRON_OK or the sorter's error. */
+static bron_err print_summaries(struct cli *c, struct gather *g,
+                                struct bron_error *err)
+{
 	size_t lw = 0;
 	for (int l = 0; l <= 2; l++)
 		if (columns(level_label(l), 64) > lw)
 			lw = columns(level_label(l), 64);
 	int width = term_width();
-	for (size_t i = 0; i < g->n; i++) {
-		const struct summary *s = &g->items[i];
-		const char *label = level_label(s->level);
-		printf("%0*llx  ", ID_SHORT,
-		       (unsigned long long)(s->id >> (64 - 4 * ID_SHORT)));
-		print_date(stdout, s->created, 0);
-		printf("  %s%s%s", c->color ? level_color(s->level) : "", label,
-		       c->color ? "\033[0m" : "");
-		printf("%*s  ", (int)(lw - columns(label, 64)), "");
-		int used = ID_SHORT + 2 + 10 + 2 + (int)lw + 2;
-		const char *title = s->title && *s->title ? s->title : _("(untitled)");
-		print_cut(title, width > used + 10 ? (size_t)(width - used) : 10);
-		printf("\n");
+	const uint8_t *key;
+	const void *v;
+	size_t len, i = 0;
+	int r;
+	if (g->json)
+		printf("[");
+	while ((r = bron_sorter_next(g->sorter, &key, &v, &len, err)) == 1) {
+		struct summary s;
+		read_summary(v, len, &s);
+		if (g->json)
+			print_json_summary(&s, i);
+		else
+			print_line_summary(c, &s, lw, width);
+		i++;
 	}
+	if (g->json)
+		printf("%s]\n", i ? "\n" : "");
+	return r == 0 ? BRON_OK : err->code;
 }
 
 static void free_gather(struct gather *g)
 {
-	for (size_t i = 0; i < g->n; i++) {
-		free_text(g->items[i].title);
-		strv_free(g->items[i].tags);
-	}
-	free(g->items);
+	bron_sorter_free(g->sorter);
+	bron_secret_free(g->value, g->value_cap);
 	bron_secret_free(g->scratch, g->scratch_cap);
 }
 
@@ -450,15 +548,18 @@ static int list_or_search(struct cli *c, const struct args *a,
 	}
 	g.f = &f;
 	g.json = arg_flag(a, "json");
-	bron_err e = bron_vault_foreach(c->vault, gather_one, &g, &err);
+	g.sorter = bron_sorter_new(0, &err);
+	bron_err e = g.sorter ? bron_vault_foreach(c->vault, gather_one, &g, &err)
+	                      : err.code;
 	if (e == BRON_OK && g.err != BRON_OK) {
-		bron_error_clear(&err);
+		err = g.why;
+		if (err.code != g.err)
+			bron_error_clear(&err);
 		e = err.code = g.err;
 	}
+	if (e == BRON_OK && (g.n || g.json))
+		e = print_summaries(c, &g, &err);
 	if (e == BRON_OK) {
-		if (g.n)
-			qsort(g.items, g.n, sizeof(*g.items), newest_first);
-		print_summaries(c, &g);
 		rc = g.n || g.json ? EXIT_OK : EXIT_NOTHING;
 		if (!g.n && !g.json)
 			fprintf(stderr, "%s\n", query ? _("no entries match")

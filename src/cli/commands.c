@@ -91,6 +91,21 @@ const char *area_key(const char *s)
 	return NULL;
 }
 
+/* 0 for no or an unknown area, else its place in the table plus one. */
+unsigned area_index(const char *key)
+{
+	for (size_t i = 0; key && i < NAREAS; i++)
+		if (strcasecmp(key, areas[i].key) == 0 ||
+		    strcasecmp(key, areas[i].alias) == 0)
+			return (unsigned)i + 1;
+	return 0;
+}
+
+const char *area_by_index(unsigned i)
+{
+	return i >= 1 && i <= NAREAS ? areas[i - 1].key : NULL;
+}
+
 const char *area_label(const char *key)
 {
 	for (size_t i = 0; i < NAREAS; i++)

@@ -26,6 +26,8 @@ int cmd_quit(struct cli *c, const struct args *a);
 
 /* The canonical key of a life area given in English or Dutch, or NULL. */
 const char *area_key(const char *s);
+unsigned area_index(const char *key);
+const char *area_by_index(unsigned i);
 /* The exit status for a library error code. */
 int exit_for(bron_err code);
 /* Opens c->vault (still locked) if it is not open. */
