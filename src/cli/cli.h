@@ -37,6 +37,10 @@ enum complete {
 	C_ID,
 	C_COMMAND,
 	C_DATE, /* checked, not completed */
+	C_FORMAT,
+	C_WITHHELD,
+	C_LANG,
+	C_NAMES_SUB,
 };
 
 #define OPT_ARG 0x1      /* takes a value */

@@ -11,12 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bron/markup.h"
 #include "bron/sort.h"
 #include "cli.h"
 #include "commands.h"
 #include "i18n.h"
 
-#define ID_SHORT 8
 
 /* ---- reading text ---- */
 
@@ -126,7 +126,7 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_nullable(FILE *out, const char *s)
+void json_print_string(FILE *out, const char *s)
 {
 	if (s)
 		json_string(out, s);
@@ -188,15 +188,6 @@ static void print_cut(const char *s, size_t width)
 
 /* ---- filters and summaries ---- */
 
-struct filter {
-	int level;        /* -1: any */
-	const char *tag;  /* NULL: any */
-	const char *area; /* canonical key or NULL */
-	int64_t since, until; /* [since, until) */
-	int has_since, has_until;
-	char *query;      /* folded search text, NULL for list */
-	size_t qlen;
-};
 
 /*
  * A summary travels through the sorter as a value:
@@ -240,7 +231,7 @@ static int64_t next_day(int64_t day)
 }
 
 /* Fills f from the options, which run_command() has already checked. */
-static void parse_filter(const struct args *a, struct filter *f)
+void parse_filter(const struct args *a, struct filter *f)
 {
 	const char *s;
 	int64_t now = (int64_t)time(NULL);
@@ -290,9 +281,8 @@ static int text_match(struct gather *g, const char *s)
 	return s && text_match_bytes(g, s, strlen(s));
 }
 
-static int entry_matches(struct gather *g, const struct bron_entry *e)
+int filter_matches(const struct filter *f, const struct bron_entry *e)
 {
-	struct filter *f = g->f;
 	if (f->level >= 0 && (int)e->level != f->level)
 		return 0;
 	if (f->area && (!e->area || strcmp(e->area, f->area) != 0))
@@ -302,6 +292,14 @@ static int entry_matches(struct gather *g, const struct bron_entry *e)
 	if (f->has_since && e->created < f->since)
 		return 0;
 	if (f->has_until && e->created >= f->until)
+		return 0;
+	return 1;
+}
+
+static int entry_matches(struct gather *g, const struct bron_entry *e)
+{
+	struct filter *f = g->f;
+	if (!filter_matches(f, e))
 		return 0;
 	if (!f->query)
 		return 1;
@@ -448,7 +446,7 @@ static void print_json_summary(const struct summary *s, size_t i)
 	printf(", \"updated\": ");
 	json_time(stdout, s->updated);
 	printf(", \"level\": \"%s\", \"area\": ", level_name(s->level));
-	json_nullable(stdout, s->area);
+	json_print_string(stdout, s->area);
 	printf(", \"title\": ");
 	if (s->title_len)
 		json_bytes(stdout, s->title, s->title_len);
@@ -647,6 +645,24 @@ static int dup_into(char **slot, const char *s)
 	return EXIT_OK;
 }
 
+/* add and edit warn when a private passage is never closed. */
+static void warn_unclosed(const struct bron_entry *e)
+{
+	struct bron_markup_stats st;
+	if (e->body && bron_markup_check(e->body, strlen(e->body), &st)) {
+		unsigned long line = 1;
+		for (size_t i = 0; i < st.unclosed_at; i++)
+			line += e->body[i] == '\n';
+		say_error(_("warning: the private passage that opens with [[ on "
+		            "line %lu is never closed, so everything after it stays "
+		            "private; close it with ]]"),
+		          line);
+	}
+	if (e->title && bron_markup_check(e->title, strlen(e->title), NULL))
+		say_error(_("warning: the title opens a private passage with [[ "
+		            "that is never closed"));
+}
+
 int cmd_add(struct cli *c, const struct args *a)
 {
 	struct bron_entry e;
@@ -676,8 +692,10 @@ int cmd_add(struct cli *c, const struct args *a)
 	if (rc == EXIT_OK)
 		rc = set_tags(&e, a);
 	bron_id id = 0;
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK) {
+		warn_unclosed(&e);
 		rc = save_entry(c, &id, 0, &e);
+	}
 	bron_entry_release(&e);
 	if (rc == EXIT_OK)
 		printf("%016llx\n", (unsigned long long)id);
@@ -748,9 +766,9 @@ static void print_entry_json(bron_id id, const struct bron_entry *e)
 	printf(", \"updated\": ");
 	json_time(stdout, e->updated);
 	printf(", \"level\": \"%s\", \"area\": ", level_name((int)e->level));
-	json_nullable(stdout, e->area);
+	json_print_string(stdout, e->area);
 	printf(", \"title\": ");
-	json_nullable(stdout, e->title);
+	json_print_string(stdout, e->title);
 	printf(", \"tags\": [");
 	for (size_t i = 0; i < e->ntags; i++) {
 		printf("%s", i ? ", " : "");
@@ -765,7 +783,7 @@ static void print_entry_json(bron_id id, const struct bron_entry *e)
 		json_time(stdout, h->when);
 		printf(", \"from\": \"%s\", \"to\": \"%s\", \"why\": ",
 		       level_name((int)h->from), level_name((int)h->to));
-		json_nullable(stdout, h->why);
+		json_print_string(stdout, h->why);
 		printf("}");
 	}
 	printf("]}\n");
@@ -837,6 +855,7 @@ int cmd_edit(struct cli *c, const struct args *a)
 	}
 	if (rc == EXIT_OK) {
 		e.updated = (int64_t)time(NULL);
+		warn_unclosed(&e);
 		rc = save_entry(c, &id, rev, &e);
 	}
 	bron_entry_release(&e);

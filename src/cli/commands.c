@@ -329,6 +329,37 @@ static const struct opt level_opts[] = {
 	 N_("why the level changes, kept in the entry's history")},
 	{NULL, 0, 0, C_NONE, NULL},
 };
+static const struct opt names_opts[] = {
+	{"as", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("with add: the label to show instead of the name")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt supervision_opts[] = {
+	{"tag", 't', OPT_ARG | OPT_PRIVATE, C_TAG,
+	 N_("only entries with this tag")},
+	{"area", 'a', OPT_ARG, C_AREA, N_("only entries in this life area")},
+	{"since", 0, OPT_ARG, C_DATE, N_("only entries from this day on")},
+	{"until", 0, OPT_ARG, C_DATE, N_("only entries up to this day")},
+	{"withheld", 0, OPT_ARG, C_WITHHELD,
+	 N_("not-yet-shareable entries: omit (default), placeholder or count")},
+	{"format", 'f', OPT_ARG, C_FORMAT, N_("md (default), txt, html or json")},
+	{"out", 'o', OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("write to this file (0600) instead of the screen")},
+	{"force", 0, 0, C_NONE, N_("replace the file if it exists")},
+	{"yes", 'y', 0, C_NONE, N_("write without the preview and question")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt shared_opts[] = {
+	{"json", 0, 0, C_NONE, N_("print JSON for scripts")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt redact_opts[] = {
+	{"names", 'n', OPT_ARG | OPT_MULTI | OPT_PRIVATE, C_NONE,
+	 N_("a file of names to replace: one 'name' or 'name=label' a line")},
+	{"lang", 0, OPT_ARG, C_LANG,
+	 N_("the text's language: auto (default), nl or en")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
 static const struct opt none_opts[] = {
 	{NULL, 0, 0, C_NONE, NULL},
 };
@@ -353,6 +384,19 @@ const struct command commands[] = {
 	 list_opts},
 	{"level", cmd_level, CMD_VAULT, 2, 2, {C_ID, C_LEVEL}, N_("ID LEVEL"),
 	 N_("change how shareable an entry is"), level_opts},
+	{"names", cmd_names, CMD_VAULT | CMD_PRIVATE_POS, 1, 2,
+	 {C_NAMES_SUB, C_NONE}, N_("add NAME | list | remove NAME"),
+	 N_("people and places always replaced in a supervision view"),
+	 names_opts},
+	{"supervision", cmd_supervision, CMD_VAULT, 0, 0, {C_NONE}, "",
+	 N_("the shareable entries, redacted, for supervision or intervision"),
+	 supervision_opts},
+	{"shared", cmd_shared, CMD_VAULT, 0, 0, {C_NONE}, "",
+	 N_("which views were written, when, and with which entries"),
+	 shared_opts},
+	{"redact", cmd_redact, 0, 0, 0, {C_NONE}, "",
+	 N_("redact text from standard input to standard output (no vault)"),
+	 redact_opts},
 	{"passwd", cmd_passwd, 0, 0, 0, {C_NONE}, "",
 	 N_("change the passphrase"), passphrase_opts},
 	{"recover", cmd_recover, 0, 0, 0, {C_NONE}, "",
@@ -405,6 +449,23 @@ static int check_value(enum complete what, const char *v)
 		            "today or -7d)"),
 		          v);
 		return EXIT_USAGE;
+	case C_FORMAT:
+	case C_WITHHELD:
+	case C_LANG:
+	case C_NAMES_SUB: {
+		const char *const *w = what == C_FORMAT     ? format_names
+		                       : what == C_WITHHELD ? withheld_names
+		                       : what == C_LANG     ? lang_names
+		                                            : names_subcommands;
+		if (word_index(w, v) >= 0)
+			return EXIT_OK;
+		say_error(_("'%s' is not one of: %s"), v,
+		          what == C_FORMAT     ? "md, txt, html, json"
+		          : what == C_WITHHELD ? "omit, placeholder, count"
+		          : what == C_LANG     ? "auto, nl, en"
+		                               : "add, list, remove");
+		return EXIT_USAGE;
+	}
 	case C_TAG:
 		if (*v)
 			return EXIT_OK;
@@ -428,9 +489,9 @@ static int check_values(const struct command *cmd, const struct args *a)
 				return rc;
 		}
 	for (int i = 0; i < a->npos && i < 3; i++) {
-		int rc = cmd->pos_complete[i] == C_LEVEL
-		                 ? check_value(C_LEVEL, a->pos[i])
-		                 : EXIT_OK;
+		enum complete w = cmd->pos_complete[i];
+		int rc = w == C_LEVEL || w == C_NAMES_SUB ? check_value(w, a->pos[i])
+		                                          : EXIT_OK;
 		if (rc != EXIT_OK)
 			return rc;
 	}
@@ -507,10 +568,21 @@ static void print_vocabularies(const struct command *cmd)
 			       _(areas[i].label));
 		blank = 1;
 	}
-	if (takes(cmd, C_DATE))
+	if (takes(cmd, C_DATE)) {
 		printf("%s%s", blank ? "" : "\n",
 		       _("Dates: 2026-11-28, 28-11-2026, today, yesterday, vandaag, "
 		         "gisteren, -7d, -2w, -3m.\n"));
+		blank = 1;
+	}
+	static const char *const with_passages[] = {"add", "edit", "supervision",
+	                                            "redact", NULL};
+	for (int i = 0; with_passages[i]; i++)
+		if (strcmp(cmd->name, with_passages[i]) == 0)
+			printf("%s%s", blank ? "" : "\n",
+			       _("Private passages: text between [[ and ]] never "
+			         "appears in a supervision view,\nwhatever the entry's "
+			         "level. Write \\[[ for a literal [[. A [[ that is never "
+			         "closed\nkeeps the rest of the entry private.\n"));
 }
 
 int cmd_help(struct cli *c, const struct args *a)
@@ -547,7 +619,7 @@ int cmd_help(struct cli *c, const struct args *a)
 	for (const struct command *cmd = commands; cmd->name; cmd++) {
 		if ((cmd->flags & CMD_SHELL_ONLY) && !c->in_shell)
 			continue;
-		printf("  %-8s %s\n", cmd->name, _(cmd->summary));
+		printf("  %-12s %s\n", cmd->name, _(cmd->summary));
 	}
 	printf("\n%s\n", _("'help COMMAND' explains one command and its options."));
 	if (!c->in_shell)

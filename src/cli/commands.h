@@ -23,6 +23,37 @@ int cmd_verify(struct cli *c, const struct args *a);
 int cmd_lock(struct cli *c, const struct args *a);
 int cmd_help(struct cli *c, const struct args *a);
 int cmd_quit(struct cli *c, const struct args *a);
+int cmd_names(struct cli *c, const struct args *a);
+int cmd_supervision(struct cli *c, const struct args *a);
+int cmd_shared(struct cli *c, const struct args *a);
+int cmd_redact(struct cli *c, const struct args *a);
+
+/* Short ids as list prints them: the first ID_SHORT hex digits. */
+#define ID_SHORT 8
+/* Prints s as a JSON string, or null for NULL. */
+void json_print_string(FILE *out, const char *s);
+/* Word lists of option values, NULL-terminated (cmd_share.c). */
+extern const char *const format_names[];
+extern const char *const withheld_names[];
+extern const char *const lang_names[];
+extern const char *const names_subcommands[];
+/* The place of s in words, or -1. */
+int word_index(const char *const *words, const char *s);
+
+/* The selection options shared by list, search and supervision. */
+struct filter {
+	int level;        /* -1: any */
+	const char *tag;  /* NULL: any */
+	const char *area; /* canonical key or NULL */
+	int64_t since, until; /* [since, until) */
+	int has_since, has_until;
+	char *query;      /* folded search text, NULL for list */
+	size_t qlen;
+};
+/* Fills f from the options, which run_command() has already checked. */
+void parse_filter(const struct args *a, struct filter *f);
+/* 1 when e passes f's level, area, tag and date conditions. */
+int filter_matches(const struct filter *f, const struct bron_entry *e);
 
 /* The canonical key of a life area given in English or Dutch, or NULL. */
 const char *area_key(const char *s);

@@ -9,6 +9,7 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+#define P_(s, p, n) ngettext(s, p, (unsigned long)(n))
 
 /* Selects the locale and binds the "bron" text domain. */
 void i18n_init(void);

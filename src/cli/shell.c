@@ -191,6 +191,14 @@ static char **values_for(enum complete what)
 		return entry_ids(shell_cli);
 	case C_COMMAND:
 		return command_names();
+	case C_FORMAT:
+		return copy_strv(format_names, "");
+	case C_WITHHELD:
+		return copy_strv(withheld_names, "");
+	case C_LANG:
+		return copy_strv(lang_names, "");
+	case C_NAMES_SUB:
+		return copy_strv(names_subcommands, "");
 	default:
 		return NULL;
 	}

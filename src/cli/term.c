@@ -34,22 +34,50 @@ void note_cancelled(void)
 static struct termios saved;
 static volatile sig_atomic_t echo_off;
 
-static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP,
-                             SIGTTIN, SIGTTOU};
-static struct sigaction old_actions[sizeof(caught) / sizeof(caught[0])];
+/*
+ * While echo is off, every signal that would end or stop the process is
+ * caught first: SIGINT, SIGTERM and SIGTSTP, but also SIGALRM, SIGUSR1, the
+ * real-time signals, a crash's SIGSEGV...  Signals whose disposition is not
+ * the default (ignored ones, or a sanitizer's handlers) are left alone.
+ */
+static struct sigaction old_actions[NSIG];
+static unsigned char installed[NSIG];
 
-/* Restores echo, then lets the signal do what it would have done. */
+static int harmless_by_default(int sig)
+{
+	return sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD ||
+	       sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+static struct termios quiet;
+
+/*
+ * Restores echo, then lets the signal do what it would have done.  A stop
+ * (Ctrl-Z) stops the process with SIGSTOP from inside the handler, so that
+ * on continuing the handler can hide the input again before the read goes
+ * on; the read is then interrupted and the prompt cancelled.
+ */
 static void on_signal(int sig)
 {
+	int saved_errno = errno, was_off = echo_off;
 	if (echo_off) {
 		tcsetattr(tty_fd, TCSAFLUSH, &saved);
 		echo_off = 0;
 		(void)!write(tty_fd, "\n", 1);
 	}
-	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
-		if (caught[i] == sig)
-			sigaction(sig, &old_actions[i], NULL);
+	if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+		raise(SIGSTOP);
+		if (was_off && tcsetattr(tty_fd, TCSAFLUSH, &quiet) == 0)
+			echo_off = 1;
+		errno = saved_errno;
+		return;
+	}
+	if (sig > 0 && sig < NSIG && installed[sig]) {
+		sigaction(sig, &old_actions[sig], NULL);
+		installed[sig] = 0;
+	}
 	raise(sig);
+	errno = saved_errno;
 }
 
 static void catch_signals(void)
@@ -58,14 +86,23 @@ static void catch_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
-		sigaction(caught[i], &sa, &old_actions[i]);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction cur;
+		if (harmless_by_default(sig) || sigaction(sig, NULL, &cur) != 0 ||
+		    (cur.sa_flags & SA_SIGINFO) || cur.sa_handler != SIG_DFL)
+			continue;
+		if (sigaction(sig, &sa, &old_actions[sig]) == 0)
+			installed[sig] = 1;
+	}
 }
 
 static void release_signals(void)
 {
-	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
-		sigaction(caught[i], &old_actions[i], NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (installed[sig]) {
+			sigaction(sig, &old_actions[sig], NULL);
+			installed[sig] = 0;
+		}
 }
 
 /*
@@ -125,7 +162,7 @@ char *read_passphrase(struct cli *c, const char *prompt)
 	}
 	int ok = tcgetattr(tty_fd, &saved) == 0;
 	if (ok) {
-		struct termios quiet = saved;
+		quiet = saved;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
 		catch_signals();
@@ -137,8 +174,8 @@ char *read_passphrase(struct cli *c, const char *prompt)
 	if (echo_off) {
 		tcsetattr(tty_fd, TCSAFLUSH, &saved);
 		echo_off = 0;
-		release_signals();
 	}
+	release_signals(); /* also those left after a stop and continue */
 	(void)!write(tty_fd, "\n", 1);
 	close(tty_fd);
 	tty_fd = -1;

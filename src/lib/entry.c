@@ -12,6 +12,7 @@
 #include "bron/entry.h"
 #include "bron/vault.h"
 #include "internal.h"
+#include "tlv.h"
 #include "banned.h"
 
 enum {
@@ -26,7 +27,6 @@ enum {
 	F_OPTIONAL = 0x80,
 };
 
-#define MAX_FIELD ((size_t)1 << 30)
 #define MAX_ITEMS 100000
 
 static void wipe_str(char *s)
@@ -56,109 +56,22 @@ void bron_entry_release(struct bron_entry *e)
 	bron_entry_init(e);
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static int utf8_valid(const uint8_t *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		/* Eight ASCII bytes at a time: no high bit and no NUL byte. */
-		if (n - i >= 8) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			uint64_t zero = (w - 0x0101010101010101ULL) & ~w &
-			                0x8080808080808080ULL;
-			if (!(w & 0x8080808080808080ULL) && !zero) {
-				i += 8;
-				continue;
-			}
-		}
-		uint8_t c = s[i];
-		size_t len;
-		uint32_t cp, min;
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
-			return 0;
-		}
-		if (n - i < len)
-			return 0;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 /* ---- encoding ---- */
 
-struct out {
-	uint8_t *p;
-	size_t len; /* bytes written (or counted, when p is NULL) */
-};
-
-static void put_bytes(struct out *o, const void *b, size_t n)
-{
-	if (o->p)
-		memcpy(o->p + o->len, b, n);
-	o->len += n;
-}
-
-static void put_field(struct out *o, uint8_t tag, const void *v, size_t n)
-{
-	uint8_t hdr[1 + 5];
-	size_t h = 0;
-	hdr[h++] = tag;
-	size_t x = n;
-	do {
-		uint8_t b = x & 0x7f;
-		x >>= 7;
-		hdr[h++] = (uint8_t)(b | (x ? 0x80 : 0));
-	} while (x);
-	put_bytes(o, hdr, h);
-	put_bytes(o, v, n);
-}
-
-static void put_str(struct out *o, uint8_t tag, const char *s)
-{
-	if (s)
-		put_field(o, tag, s, strlen(s));
-}
-
-static void put_i64(struct out *o, uint8_t tag, int64_t v)
-{
-	uint8_t b[8];
-	put_le64(b, (uint64_t)v);
-	put_field(o, tag, b, sizeof(b));
-}
-
 /* Writes (or, with o->p == NULL, measures) the whole payload. */
-static void emit(struct out *o, const struct bron_entry *e, uint8_t *scratch)
+static void emit(struct tlv_out *o, const struct bron_entry *e, uint8_t *scratch)
 {
 	uint8_t head[2] = {BRON_KIND_ENTRY, BRON_ENTRY_VERSION};
 	uint8_t level = (uint8_t)e->level;
-	put_bytes(o, head, sizeof(head));
-	put_i64(o, F_CREATED, e->created);
-	put_i64(o, F_UPDATED, e->updated);
-	put_field(o, F_LEVEL, &level, 1);
-	put_str(o, F_TITLE, e->title);
-	put_str(o, F_BODY, e->body);
-	put_str(o, F_AREA, e->area);
+	tlv_put_bytes(o, head, sizeof(head));
+	tlv_put_i64(o, F_CREATED, e->created);
+	tlv_put_i64(o, F_UPDATED, e->updated);
+	tlv_put_field(o, F_LEVEL, &level, 1);
+	tlv_put_str(o, F_TITLE, e->title);
+	tlv_put_str(o, F_BODY, e->body);
+	tlv_put_str(o, F_AREA, e->area);
 	for (size_t i = 0; i < e->ntags; i++)
-		put_str(o, F_TAG, e->tags[i]);
+		tlv_put_str(o, F_TAG, e->tags[i]);
 	for (size_t i = 0; i < e->nhistory; i++) {
 		const struct bron_level_change *h = &e->history[i];
 		size_t wl = h->why ? strlen(h->why) : 0;
@@ -169,14 +82,14 @@ static void emit(struct out *o, const struct bron_entry *e, uint8_t *scratch)
 			if (wl)
 				memcpy(scratch + 10, h->why, wl);
 		}
-		put_field(o, F_HISTORY, o->p ? scratch : NULL, 10 + wl);
+		tlv_put_field(o, F_HISTORY, o->p ? scratch : NULL, 10 + wl);
 	}
 }
 
 static int str_ok(const char *s)
 {
-	return !s || (strlen(s) < MAX_FIELD &&
-	              utf8_valid((const uint8_t *)s, strlen(s)));
+	return !s || (strlen(s) < TLV_MAX_FIELD &&
+	              tlv_utf8_valid((const uint8_t *)s, strlen(s)));
 }
 
 static int level_ok(unsigned l)
@@ -196,7 +109,7 @@ bron_err bron_entry_encode(const struct bron_entry *e, uint8_t **out,
 	for (size_t i = 0; ok && i < e->nhistory; i++) {
 		const struct bron_level_change *h = &e->history[i];
 		ok = level_ok(h->from) && level_ok(h->to) && str_ok(h->why) &&
-		     (!h->why || strlen(h->why) + 10 < MAX_FIELD);
+		     (!h->why || strlen(h->why) + 10 < TLV_MAX_FIELD);
 		if (ok && h->why && strlen(h->why) > maxwhy)
 			maxwhy = strlen(h->why);
 	}
@@ -204,7 +117,7 @@ bron_err bron_entry_encode(const struct bron_entry *e, uint8_t **out,
 		return bron_fail(err, BRON_E_INVALID,
 		                 _("the entry holds text that is not valid UTF-8, "
 		                   "or too much of it"));
-	struct out o = {0};
+	struct tlv_out o = {0};
 	emit(&o, e, NULL);
 	size_t need = o.len;
 	o.p = malloc(need ? need : 1);
@@ -224,18 +137,6 @@ bron_err bron_entry_encode(const struct bron_entry *e, uint8_t **out,
 
 /* ---- decoding ---- */
 
-static char *dup_str(const uint8_t *v, size_t n)
-{
-	if (!utf8_valid(v, n))
-		return NULL;
-	char *s = malloc(n + 1);
-	if (s) {
-		memcpy(s, v, n);
-		s[n] = '\0';
-	}
-	return s;
-}
-
 static int grow(void **arr, size_t n, size_t size)
 {
 	if (n >= MAX_ITEMS)
@@ -253,7 +154,7 @@ static int set_once(char **slot, const uint8_t *v, size_t n)
 {
 	if (*slot)
 		return -1;
-	*slot = dup_str(v, n);
+	*slot = tlv_dup_str(v, n);
 	return *slot ? 0 : -1;
 }
 
@@ -288,7 +189,7 @@ static int decode_field(struct bron_entry *e, uint8_t tag, const uint8_t *v,
 	case F_BODY:
 		if (!skip_body)
 			return set_once(&e->body, v, n);
-		if ((*seen & SEEN_BODY) || !utf8_valid(v, n))
+		if ((*seen & SEEN_BODY) || !tlv_utf8_valid(v, n))
 			return -1;
 		*seen |= SEEN_BODY;
 		return 0;
@@ -297,7 +198,7 @@ static int decode_field(struct bron_entry *e, uint8_t tag, const uint8_t *v,
 	case F_TAG:
 		if (grow((void **)&e->tags, e->ntags, sizeof(char *)) != 0)
 			return -1;
-		e->tags[e->ntags] = dup_str(v, n);
+		e->tags[e->ntags] = tlv_dup_str(v, n);
 		return e->tags[e->ntags] ? (e->ntags++, 0) : -1;
 	case F_HISTORY: {
 		if (n < 10 || !level_ok(v[8]) || !level_ok(v[9]) ||
@@ -308,7 +209,7 @@ static int decode_field(struct bron_entry *e, uint8_t tag, const uint8_t *v,
 		h->from = (enum bron_level)v[8];
 		h->to = (enum bron_level)v[9];
 		h->why = NULL;
-		if (n > 10 && !(h->why = dup_str(v + 10, n - 10)))
+		if (n > 10 && !(h->why = tlv_dup_str(v + 10, n - 10)))
 			return -1;
 		e->nhistory++;
 		return 0;
@@ -334,28 +235,15 @@ static bron_err decode(const uint8_t *buf, size_t len, struct bron_entry *e,
 		                   "version %u)"),
 		                 (unsigned)buf[1]);
 	size_t i = 2;
-	while (i < len) {
-		uint8_t tag = buf[i++];
-		size_t n = 0;
-		unsigned shift = 0;
-		for (;;) {
-			if (i >= len || shift > 28)
-				goto bad;
-			uint8_t b = buf[i++];
-			n |= (size_t)(b & 0x7f) << shift;
-			shift += 7;
-			if (!(b & 0x80)) {
-				if (b == 0 && shift > 7)
-					goto bad; /* not the shortest form */
-				break;
-			}
-		}
-		if (n > len - i || n >= MAX_FIELD)
+	uint8_t tag;
+	const uint8_t *v;
+	size_t n;
+	int r;
+	while ((r = tlv_next(buf, len, &i, &tag, &v, &n)) == 1)
+		if (decode_field(e, tag, v, n, &seen, skip_body) != 0)
 			goto bad;
-		if (decode_field(e, tag, buf + i, n, &seen, skip_body) != 0)
-			goto bad;
-		i += n;
-	}
+	if (r < 0)
+		goto bad;
 	unsigned required = (1u << F_CREATED) | (1u << F_UPDATED) | (1u << F_LEVEL);
 	if ((seen & required) == required)
 		return BRON_OK;

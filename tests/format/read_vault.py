@@ -338,6 +338,8 @@ def decode_entry(buf):
                 n |= (b & 0x7F) << shift
                 shift += 7
                 if not b & 0x80:
+                    if b == 0 and nbytes > 1:
+                        raise ValueError("length not in its shortest form")
                     break
             if n >= 1 << 30 or n > len(buf) - i:
                 raise ValueError("length out of range")

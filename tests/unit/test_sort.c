@@ -114,6 +114,10 @@ static void spilled(void **state)
 	bron_sorter_free(s);
 }
 
+/* The tests' own $TMPDIR, so that the spill file is told apart from any
+ * other unlinked file (valgrind keeps some of its own). */
+static char tmpdir[64];
+
 /* The descriptor of the sorter's unlinked spill file, found in /proc. */
 static int spill_fd(void)
 {
@@ -128,7 +132,8 @@ static int spill_fd(void)
 		if (n <= 0)
 			continue;
 		target[n] = '\0';
-		if (strstr(target, "(deleted)"))
+		if (strncmp(target, tmpdir, strlen(tmpdir)) == 0 &&
+		    strstr(target, "(deleted)"))
 			found = atoi(de->d_name);
 	}
 	closedir(d);
@@ -211,6 +216,9 @@ static void add_after_reading_refused(void **state)
 
 int main(void)
 {
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bron-test-sort-XXXXXX");
+	if (!mkdtemp(tmpdir) || setenv("TMPDIR", tmpdir, 1) != 0)
+		return 1;
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(in_memory),
 	        cmocka_unit_test(empty),
@@ -220,5 +228,7 @@ int main(void)
 	        cmocka_unit_test(spill_truncated),
 	        cmocka_unit_test(add_after_reading_refused),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	rmdir(tmpdir);
+	return failed;
 }

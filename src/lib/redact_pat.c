@@ -1,0 +1,744 @@
+/*
+ * redact_pat.c - details with a fixed form: e-mail addresses, links to
+ * people and groups, IBANs, dates, Dutch postcodes and licence plates,
+ * phone numbers and BSNs.  Each finder scans the bytes itself; what one
+ * finder claims, the later ones leave alone.  Public numbers (0800, 0900,
+ * 112) and links to public sites are claimed without a placeholder, so
+ * that nothing later reads them as something private.
+ */
+#include <string.h>
+
+#include "redact_int.h"
+#include "redact_lex.h"
+#include "banned.h"
+
+#define P(c) ((const unsigned char *)(c)->text)
+
+static int is_digit(unsigned char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+static int is_alpha(unsigned char ch)
+{
+	return (ch | 32) >= 'a' && (ch | 32) <= 'z';
+}
+
+static int is_alnum(unsigned char ch)
+{
+	return is_digit(ch) || is_alpha(ch);
+}
+
+static int is_up(unsigned char ch)
+{
+	return ch >= 'A' && ch <= 'Z';
+}
+
+static unsigned char lower(unsigned char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
+}
+
+/* No letter or digit (ASCII or not) right before i. */
+static int starts_here(const struct ctx *c, size_t i)
+{
+	return i == 0 || (!is_alnum(P(c)[i - 1]) && P(c)[i - 1] < 0x80);
+}
+
+static int ends_here(const struct ctx *c, size_t i)
+{
+	return i >= c->len || (!is_alnum(P(c)[i]) && P(c)[i] < 0x80);
+}
+
+/* Marks bytes as handled without replacing them. */
+static void protect(struct ctx *c, size_t start, size_t len)
+{
+	if (start + len <= c->len)
+		memset(c->taken + start, 1, len);
+}
+
+static int has_prefix_ci(const struct ctx *c, size_t i, const char *s)
+{
+	size_t n = strlen(s);
+	if (i + n > c->len)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (lower(P(c)[i + k]) != (unsigned char)s[k])
+			return 0;
+	return 1;
+}
+
+/* --- e-mail ---------------------------------------------------------------- */
+
+static int local_char(unsigned char ch)
+{
+	return is_alnum(ch) || ch == '.' || ch == '_' || ch == '%' ||
+	       ch == '+' || ch == '-';
+}
+
+/* End of a host name with at least one dot and a TLD of letters, or 0. */
+static size_t host_end(const struct ctx *c, size_t i)
+{
+	size_t k = i, lastdot = 0;
+	while (k < c->len && (is_alnum(P(c)[k]) || P(c)[k] == '-' ||
+	                      (P(c)[k] == '.' && k + 1 < c->len &&
+	                       is_alnum(P(c)[k + 1])))) {
+		if (P(c)[k] == '.')
+			lastdot = k;
+		k++;
+	}
+	if (!lastdot || k - lastdot < 3)
+		return 0;
+	for (size_t t = lastdot + 1; t < k; t++)
+		if (!is_alpha(P(c)[t]))
+			return 0;
+	return k;
+}
+
+static bron_err find_emails(struct ctx *c)
+{
+	const unsigned char *p = P(c);
+	for (const unsigned char *at = memchr(p, '@', c->len); at;
+	     at = memchr(at + 1, '@', c->len - (size_t)(at + 1 - p))) {
+		size_t a = (size_t)(at - p), j = a;
+		while (j > 0 && local_char(p[j - 1]))
+			j--;
+		while (j < a && (p[j] == '.' || p[j] == '-'))
+			j++;
+		if (j == a)
+			continue;
+		size_t k = host_end(c, a + 1);
+		if (!k)
+			continue;
+		bron_err e = redact_add(c, j, k - j, BRON_CAT_EMAIL, 0);
+		if (e != BRON_OK)
+			return e;
+		if (k >= c->len)
+			break;
+	}
+	return BRON_OK;
+}
+
+/* --- links ------------------------------------------------------------------ */
+
+/* Sites where a path names a person or a group. */
+static const char *const social[] = {
+        "facebook.com", "fb.com", "fb.me", "instagram.com", "linkedin.com",
+        "twitter.com", "x.com", "tiktok.com", "youtube.com", "snapchat.com",
+        "pinterest.com", "reddit.com", "github.com", "gitlab.com",
+        "threads.net", "mastodon.social", "vk.com", "flickr.com",
+        "soundcloud.com", "twitch.tv", "onlyfans.com", "medium.com",
+        "tumblr.com", "blogspot.com", "wordpress.com", "hyves.nl",
+        "telegram.me", "bsky.app", "patreon.com", "strava.com", NULL};
+
+/* Links that are an invitation to a chat or group whatever their path. */
+static const char *const invites[] = {"chat.whatsapp.com", "wa.me", "t.me",
+                                      "discord.gg", "signal.group", "m.me",
+                                      "join.skype.com", NULL};
+
+static int host_is(const unsigned char *h, size_t n, const char *dom)
+{
+	size_t d = strlen(dom);
+	if (n < d)
+		return 0;
+	for (size_t k = 0; k < d; k++)
+		if (lower(h[n - d + k]) != (unsigned char)dom[k])
+			return 0;
+	return n == d || h[n - d - 1] == '.';
+}
+
+static int personal_link(const unsigned char *host, size_t hn,
+                         const unsigned char *path, size_t pn)
+{
+	for (size_t k = 0; invites[k]; k++)
+		if (host_is(host, hn, invites[k]))
+			return 1;
+	for (size_t k = 0; social[k]; k++)
+		if (host_is(host, hn, social[k])) {
+			/* a blog's own subdomain names its owner */
+			size_t d = strlen(social[k]);
+			int sub = hn > d + 4 && !(hn == d + 4 && !memcmp(host, "www.", 4));
+			if (sub && (strstr(social[k], "tumblr") ||
+			            strstr(social[k], "blogspot") ||
+			            strstr(social[k], "wordpress")))
+				return 1;
+			return pn > 1;
+		}
+	static const char *const marks[] = {"/in/", "/profile", "/user", "/u/",
+	                                    "/people/", "/groups/", "/group/",
+	                                    "/~", "/@", "/members/", NULL};
+	for (size_t k = 0; marks[k]; k++) {
+		size_t m = strlen(marks[k]);
+		for (size_t i = 0; i + m <= pn; i++)
+			if (!memcmp(path + i, marks[k], m))
+				return 1;
+	}
+	return 0;
+}
+
+static int url_char(unsigned char ch)
+{
+	return ch > ' ' && ch != '<' && ch != '>' && ch != '"' && ch != 0x7f;
+}
+
+static bron_err find_links(struct ctx *c)
+{
+	const unsigned char *p = P(c);
+	for (size_t i = 0; i < c->len; i++) {
+		if (!is_alnum(p[i]) || !starts_here(c, i) || c->taken[i])
+			continue;
+		size_t h = i;
+		if (has_prefix_ci(c, i, "https://"))
+			h = i + 8;
+		else if (has_prefix_ci(c, i, "http://"))
+			h = i + 7;
+		size_t he = host_end(c, h);
+		if (!he) {
+			while (i + 1 < c->len && is_alnum(p[i + 1]))
+				i++;
+			continue;
+		}
+		int explicit = h != i || has_prefix_ci(c, i, "www.");
+		if (!explicit && (he >= c->len || p[he] != '/'))
+			continue;
+		size_t end = he;
+		while (end < c->len && url_char(p[end]))
+			end++;
+		while (end > he && strchr(".,;:!?)]'*", p[end - 1]))
+			end--;
+		/* a closing quote or bracket in UTF-8 */
+		while (end >= he + 3 && p[end - 3] == 0xe2 && p[end - 2] == 0x80)
+			end -= 3;
+		bron_err e = BRON_OK;
+		if (personal_link(p + h, he - h, p + he, end - he))
+			e = redact_add(c, i, end - i, BRON_CAT_URL, 0);
+		else
+			protect(c, i, end - i);
+		if (e != BRON_OK)
+			return e;
+		i = end;
+	}
+	/* "@handle" on its own names an account */
+	for (size_t i = 0; i + 2 < c->len; i++) {
+		if (p[i] != '@' || c->taken[i] || !starts_here(c, i))
+			continue;
+		size_t k = i + 1;
+		while (k < c->len && (is_alnum(p[k]) || p[k] == '_' ||
+		                      (p[k] == '.' && k + 1 < c->len &&
+		                       is_alnum(p[k + 1]))))
+			k++;
+		if (k - i >= 3 && k - i <= 31 && ends_here(c, k)) {
+			bron_err e = redact_add(c, i, k - i, BRON_CAT_URL, 0);
+			if (e != BRON_OK)
+				return e;
+		}
+	}
+	return BRON_OK;
+}
+
+/* --- IBAN ------------------------------------------------------------------- */
+
+/* The IBAN length of each country that has one. */
+static const struct {
+	char cc[3];
+	unsigned char len;
+} iban_len[] = {
+        {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28},
+        {"BA", 20}, {"BE", 16}, {"BG", 22}, {"BH", 22}, {"BI", 27},
+        {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22}, {"CY", 28},
+        {"CZ", 24}, {"DE", 22}, {"DJ", 27}, {"DK", 18}, {"DO", 28},
+        {"EE", 20}, {"EG", 29}, {"ES", 24}, {"FI", 18}, {"FK", 18},
+        {"FO", 18}, {"FR", 27}, {"GB", 22}, {"GE", 22}, {"GI", 23},
+        {"GL", 18}, {"GR", 27}, {"GT", 28}, {"HR", 21}, {"HU", 28},
+        {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27},
+        {"JO", 30}, {"KW", 30}, {"KZ", 20}, {"LB", 28}, {"LC", 32},
+        {"LI", 21}, {"LT", 20}, {"LU", 20}, {"LV", 21}, {"LY", 25},
+        {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MN", 20},
+        {"MR", 27}, {"MT", 31}, {"MU", 30}, {"NI", 28}, {"NL", 18},
+        {"NO", 15}, {"OM", 23}, {"PK", 24}, {"PL", 28}, {"PS", 29},
+        {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"RU", 33},
+        {"SA", 24}, {"SC", 31}, {"SD", 18}, {"SE", 24}, {"SI", 19},
+        {"SK", 24}, {"SM", 27}, {"SO", 23}, {"ST", 25}, {"SV", 28},
+        {"TL", 23}, {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22},
+        {"VG", 24}, {"XK", 20}, {"YE", 30},
+};
+
+static size_t iban_length(unsigned char a, unsigned char b)
+{
+	for (size_t k = 0; k < sizeof(iban_len) / sizeof(iban_len[0]); k++)
+		if (iban_len[k].cc[0] == (char)a && iban_len[k].cc[1] == (char)b)
+			return iban_len[k].len;
+	return 0;
+}
+
+/* ISO 13616: moved the first four characters to the end, mod 97 is 1. */
+static int iban_ok(const char *s, size_t n)
+{
+	unsigned rem = 0;
+	for (size_t k = 0; k < n; k++) {
+		unsigned char ch = (unsigned char)s[(k + 4) % n];
+		if (is_digit(ch))
+			rem = (rem * 10 + (ch - '0')) % 97;
+		else
+			rem = (rem * 100 + (unsigned)(ch - 'A' + 10)) % 97;
+	}
+	return rem == 1;
+}
+
+static bron_err find_ibans(struct ctx *c)
+{
+	const unsigned char *p = P(c);
+	for (size_t i = 0; i + 15 <= c->len; i++) {
+		if (!is_alpha(p[i]) || !is_alpha(p[i + 1]) || !is_digit(p[i + 2]) ||
+		    !is_digit(p[i + 3]) || !starts_here(c, i) ||
+		    is_up(p[i]) != is_up(p[i + 1]))
+			continue;
+		size_t want = iban_length(p[i] & ~32u, p[i + 1] & ~32u);
+		if (!want)
+			continue;
+		char s[40];
+		size_t n = 0, k = i;
+		while (n < want && k < c->len) {
+			if (is_alnum(p[k])) {
+				s[n++] = (char)(p[k] >= 'a' ? p[k] - 32 : p[k]);
+				k++;
+			} else if (p[k] == ' ' && k + 1 < c->len && is_alnum(p[k + 1]) &&
+			           n % 4 == 0) {
+				k++;
+			} else {
+				break;
+			}
+		}
+		if (n == want && ends_here(c, k) && iban_ok(s, n)) {
+			bron_err e = redact_add(c, i, k - i, BRON_CAT_IBAN, 0);
+			if (e != BRON_OK)
+				return e;
+			i = k;
+		}
+	}
+	return BRON_OK;
+}
+
+/* --- dates -------------------------------------------------------------- */
+
+/* Reads 1..max digits at *i into *v; returns the count. */
+static size_t digits(const struct ctx *c, size_t *i, size_t max, unsigned *v)
+{
+	size_t n = 0;
+	*v = 0;
+	while (*i < c->len && n < max + 1 && is_digit(P(c)[*i])) {
+		*v = *v * 10 + (P(c)[*i] - '0');
+		(*i)++;
+		n++;
+	}
+	return n;
+}
+
+static bron_err find_numeric_dates(struct ctx *c)
+{
+	const unsigned char *p = P(c);
+	for (size_t i = 0; i < c->len; i++) {
+		if (!is_digit(p[i]) || !starts_here(c, i) || c->taken[i])
+			continue;
+		size_t k = i;
+		unsigned a, b, y;
+		size_t na = digits(c, &k, 4, &a);
+		if (na > 4 || k >= c->len || !strchr("-/.", p[k]) || p[k] == 0)
+			goto next;
+		unsigned char sep = p[k++];
+		size_t nb = digits(c, &k, 2, &b);
+		if (nb < 1 || nb > 2 || k >= c->len || p[k] != sep)
+			goto next;
+		k++;
+		size_t ny = digits(c, &k, 4, &y);
+		if (!ends_here(c, k) || (k < c->len && p[k] == sep && k + 1 < c->len &&
+		                         is_digit(p[k + 1])))
+			goto next;
+		int ok = 0;
+		if (na == 4 && (ny == 1 || ny == 2))
+			ok = a >= 1900 && a <= 2099 && b >= 1 && b <= 12 && y >= 1 && y <= 31;
+		else if (na <= 2 && (ny == 2 || ny == 4))
+			ok = a >= 1 && b >= 1 && ((a <= 31 && b <= 12) ||
+			                          (sep == '/' && a <= 12 && b <= 31)) &&
+			     (ny == 2 || (y >= 1900 && y <= 2099));
+		if (ok) {
+			bron_err e = redact_add(c, i, k - i, BRON_CAT_DATE, 0);
+			if (e != BRON_OK)
+				return e;
+		}
+	next:
+		while (i + 1 < c->len && is_alnum(p[i + 1]))
+			i++;
+	}
+	return BRON_OK;
+}
+
+static const char *const months[] = {
+        "januari", "februari", "maart", "april", "mei", "juni", "juli",
+        "augustus", "september", "oktober", "november", "december",
+        "january", "february", "march", "may", "june", "july", "august",
+        "october", "jan", "feb", "mrt", "mar", "apr", "jun", "jul", "aug",
+        "sep", "sept", "okt", "oct", "nov", "dec", NULL};
+
+static int is_month(const struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	if (t->kind != T_WORD || t->flen < 3 || t->flen > 9 ||
+	    !strchr("jfmasond", redact_tfold(c, i)[0]))
+		return 0;
+	for (size_t k = 0; months[k]; k++)
+		if (months[k][0] == redact_tfold(c, i)[0] &&
+		    strlen(months[k]) == t->flen &&
+		    !memcmp(months[k], redact_tfold(c, i), t->flen)) {
+			/* English "may" and "march" only with a capital */
+			if ((k == 15 || k == 14 || k == 23) && !t->cap)
+				return 0;
+			return 1;
+		}
+	return 0;
+}
+
+static unsigned num_value(const struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	unsigned v = 0;
+	if (t->kind != T_NUM || t->len > 4)
+		return 0;
+	for (size_t k = 0; k < t->len; k++)
+		v = v * 10 + (P(c)[t->start + k] - '0');
+	return v;
+}
+
+static int is_year(const struct ctx *c, size_t i)
+{
+	unsigned v = num_value(c, i);
+	return c->toks[i].len == 4 && v >= 1900 && v <= 2099;
+}
+
+/* A day number with an optional ordinal glued on: 12, 12e, 1ste, 3rd. */
+static size_t day_at(const struct ctx *c, size_t i, size_t *last)
+{
+	unsigned v = num_value(c, i);
+	if (c->toks[i].len > 2 || v < 1 || v > 31)
+		return 0;
+	*last = i;
+	if (i + 1 < c->ntoks && c->toks[i + 1].gap == G_GLUE &&
+	    c->toks[i + 1].kind == T_WORD) {
+		static const char *const ord[] = {"e", "ste", "de", "st", "nd",
+		                                  "rd", "th", NULL};
+		const struct tok *t = &c->toks[i + 1];
+		for (size_t k = 0; ord[k]; k++)
+			if (strlen(ord[k]) == t->flen &&
+			    !memcmp(ord[k], redact_tfold(c, i + 1), t->flen)) {
+				*last = i + 1;
+				return 1;
+			}
+		return 0;
+	}
+	return 1;
+}
+
+static int word_is(const struct ctx *c, size_t i, const char *w)
+{
+	const struct tok *t = &c->toks[i];
+	return t->kind == T_WORD && t->flen == strlen(w) &&
+	       !memcmp(redact_tfold(c, i), w, t->flen);
+}
+
+static bron_err add_toks(struct ctx *c, size_t a, size_t b, enum bron_cat cat)
+{
+	size_t start = c->toks[a].start;
+	size_t end = c->toks[b].start + c->toks[b].len;
+	return redact_add(c, start, end - start, cat, 0);
+}
+
+/* "12 maart 2019", "12 maart", "March 12th, 2019", "the 3rd of May". */
+static bron_err find_word_dates(struct ctx *c)
+{
+	for (size_t i = 0; i < c->ntoks; i++) {
+		size_t last, m = 0, end = 0;
+		if (c->toks[i].kind == T_NUM && day_at(c, i, &last)) {
+			m = last + 1;
+			if (m < c->ntoks && word_is(c, m, "of") && m + 1 < c->ntoks)
+				m++;
+			if (m < c->ntoks && c->toks[m].gap <= G_DOT &&
+			    c->toks[m].gap != G_GLUE && is_month(c, m))
+				end = m;
+		} else if (i + 1 < c->ntoks && c->toks[i + 1].kind == T_NUM &&
+		           c->toks[i + 1].gap == G_SPACE && is_month(c, i) &&
+		           day_at(c, i + 1, &last) &&
+		           (c->toks[i].cap || c->lang != BRON_LANG_NL)) {
+			/* month first is English: "March 12" */
+			end = last;
+		}
+		if (!end)
+			continue;
+		size_t y = end + 1;
+		if (y < c->ntoks && c->toks[y].gap <= G_COMMA &&
+		    c->toks[y].gap != G_GLUE && is_year(c, y))
+			end = y;
+		bron_err e = add_toks(c, i, end, BRON_CAT_DATE);
+		if (e != BRON_OK)
+			return e;
+		i = end;
+	}
+	return BRON_OK;
+}
+
+/* "geboren in 1981", "born March 1981": a year near a birth word. */
+static bron_err find_birth_years(struct ctx *c)
+{
+	for (size_t i = 0; i < c->ntoks; i++) {
+		/* the birth cues start with one of these letters */
+		const struct tok *t = &c->toks[i];
+		if (t->kind != T_WORD || t->flen < 3 ||
+		    !strchr("gbdvj", redact_tfold(c, i)[0]) ||
+		    !(redact_tflags(c, i) & LEX_BIRTH))
+			continue;
+		for (size_t j = i + 1; j < c->ntoks && j <= i + 4; j++) {
+			if (c->toks[j].gap >= G_BREAK && j > i + 1)
+				break;
+			if (!is_year(c, j))
+				continue;
+			size_t from = j;
+			if (is_month(c, j - 1) && j - 1 > i)
+				from = j - 1;
+			bron_err e = add_toks(c, from, j, BRON_CAT_DATE);
+			if (e != BRON_OK)
+				return e;
+			break;
+		}
+	}
+	return BRON_OK;
+}
+
+/* --- postcodes and licence plates ----------------------------------------- */
+
+static bron_err find_postcodes(struct ctx *c)
+{
+	const unsigned char *p = P(c);
+	for (size_t i = 0; i + 6 <= c->len; i++) {
+		if (p[i] < '1' || p[i] > '9' || !starts_here(c, i) || c->taken[i])
+			continue;
+		if (!is_digit(p[i + 1]) || !is_digit(p[i + 2]) || !is_digit(p[i + 3]))
+			continue;
+		size_t k = i + 4;
+		int space = k < c->len && p[k] == ' ';
+		k += space;
+		if (k + 2 > c->len || !is_alpha(p[k]) || !is_alpha(p[k + 1]) ||
+		    !ends_here(c, k + 2))
+			continue;
+		int up = is_up(p[k]) && is_up(p[k + 1]);
+		int low = !is_up(p[k]) && !is_up(p[k + 1]);
+		if (!up && !(low && !space))
+			continue;
+		char pair[2] = {(char)lower(p[k]), (char)lower(p[k + 1])};
+		if (!memcmp(pair, "sa", 2) || !memcmp(pair, "sd", 2) ||
+		    !memcmp(pair, "ss", 2) ||
+		    (bron_lex_find(pair, 2) & (LEX_SAFE | LEX_GEO)))
+			continue;
+		bron_err e = redact_add(c, i, k + 2 - i, BRON_CAT_POSTCODE, 0);
+		if (e != BRON_OK)
+			return e;
+		i = k + 2;
+	}
+	return BRON_OK;
+}
+
+/* The Dutch sidecodes: L letter, D digit, groups apart by '-'. */
+static const char *const sidecodes[] = {
+        "LL-DD-DD", "DD-DD-LL", "DD-LL-DD", "LL-DD-LL", "LL-LL-DD",
+        "DD-LL-LL", "DD-LLL-D", "D-LLL-DD", "LL-DDD-L", "L-DDD-LL",
+        "LLL-DD-L", "L-DD-LLL", "D-LL-DDD", "DDD-LL-D", NULL};
+
+static int plate_at(const struct ctx *c, size_t i, size_t *end)
+{
+	const unsigned char *p = P(c);
+	for (size_t s = 0; sidecodes[s]; s++)
+		for (int dashes = 1; dashes >= 0; dashes--) {
+			const char *sc = sidecodes[s];
+			size_t k = i, letters = 0;
+			int ok = 1;
+			for (; *sc && ok; sc++) {
+				if (*sc == '-') {
+					if (dashes)
+						ok = k < c->len && p[k++] == '-';
+					continue;
+				}
+				ok = k < c->len &&
+				     (*sc == 'L' ? is_up(p[k]) : is_digit(p[k]));
+				letters += *sc == 'L';
+				k++;
+			}
+			if (ok && ends_here(c, k) && (k >= c->len || p[k] != '-') &&
+			    letters > 0) {
+				*end = k;
+				return 1;
+			}
+		}
+	return 0;
+}
+
+static bron_err find_plates(struct ctx *c)
+{
+	const unsigned char *p = P(c);
+	for (size_t i = 0; i + 6 <= c->len; i++) {
+		size_t end, run = 0;
+		if (!is_alnum(p[i]) || !starts_here(c, i) || c->taken[i])
+			continue;
+		while (i + run < c->len && is_alnum(p[i + run]))
+			run++;
+		/* a plate has a dash within three characters, or is six long */
+		if (!(run <= 3 && i + run < c->len && p[i + run] == '-') && run != 6) {
+			i += run;
+			continue;
+		}
+		if (plate_at(c, i, &end)) {
+			bron_err e = redact_add(c, i, end - i, BRON_CAT_PLATE, 0);
+			if (e != BRON_OK)
+				return e;
+			i = end;
+		}
+	}
+	return BRON_OK;
+}
+
+/* --- phone numbers and BSNs ----------------------------------------------- */
+
+struct group {
+	size_t start, end;
+};
+
+static int bsn_ok(const char *d)
+{
+	int sum = 0;
+	for (int k = 0; k < 8; k++)
+		sum += (d[k] - '0') * (9 - k);
+	sum -= d[8] - '0';
+	return sum % 11 == 0 && sum != 0;
+}
+
+enum { NONE, PHONE, BSN, PUBLIC };
+
+/* What the digits of groups g[a..b] are. */
+static int classify(const struct ctx *c, const struct group *g, size_t a,
+                    size_t b, int plus)
+{
+	char d[24];
+	size_t n = 0;
+	for (size_t k = a; k <= b; k++)
+		for (size_t i = g[k].start; i < g[k].end; i++) {
+			if (n == sizeof(d) - 1)
+				return NONE;
+			d[n++] = (char)P(c)[i];
+		}
+	d[n] = '\0';
+	int seps = b > a;
+	if (plus)
+		return n >= 8 && n <= 15 ? PHONE : NONE;
+	if (n >= 11 && n <= 15 && d[0] == '0' && d[1] == '0')
+		return PHONE;
+	if (d[0] == '0') {
+		if (!strncmp(d, "0800", 4) || !strncmp(d, "0900", 4) ||
+		    !strncmp(d, "0906", 4) || !strncmp(d, "0909", 4))
+			return n >= 7 && n <= 11 ? PUBLIC : NONE;
+		if (n == 10 || (n == 11 && d[1] != '0'))
+			return PHONE;
+		if (n == 9) {
+			int dotted = b - a == 2 && P(c)[g[a].end] == '.';
+			if (bsn_ok(d) && (!seps || dotted))
+				return BSN;
+			return PHONE;
+		}
+		return NONE;
+	}
+	if (n == 9 && bsn_ok(d))
+		return BSN;
+	/* North American: (555) 123-4567 */
+	if (n == 10 && seps && d[0] > '1' && b - a == 2 &&
+	    g[a].end - g[a].start == 3 && g[b].end - g[b].start == 4)
+		return PHONE;
+	return NONE;
+}
+
+/* Separator between digit groups: " ", "-", ".", "/", " - ", "(0)"-style. */
+static size_t separator(const struct ctx *c, size_t k)
+{
+	size_t s = k, spaces = 0;
+	while (k < c->len && k - s < 4 && strchr(" -./()", P(c)[k]) && P(c)[k]) {
+		spaces += P(c)[k] == ' ';
+		k++;
+	}
+	if (k == s || spaces > 2 || k >= c->len || !is_digit(P(c)[k]))
+		return 0;
+	return k - s;
+}
+
+static bron_err find_numbers(struct ctx *c)
+{
+	const unsigned char *p = P(c);
+	for (size_t i = 0; i < c->len; i++) {
+		int plus = p[i] == '+' && i + 1 < c->len && is_digit(p[i + 1]);
+		int paren = p[i] == '(' && i + 1 < c->len && is_digit(p[i + 1]);
+		if ((!is_digit(p[i]) && !plus && !paren) || !starts_here(c, i) ||
+		    c->taken[i])
+			continue;
+		struct group g[10];
+		size_t ng = 0, k = i + (plus || paren);
+		while (ng < 10 && k < c->len && is_digit(p[k]) && !c->taken[k]) {
+			g[ng].start = k;
+			while (k < c->len && is_digit(p[k]) && !c->taken[k])
+				k++;
+			g[ng++].end = k;
+			size_t s = separator(c, k);
+			if (!s || c->taken[k + s])
+				break;
+			k += s;
+		}
+		if (ng == 0)
+			continue;
+		/* longest number first from each group on */
+		size_t a = 0, done = g[ng - 1].end;
+		while (a < ng) {
+			size_t b = ng;
+			int what = NONE;
+			while (b-- > a) {
+				if (!ends_here(c, g[b].end))
+					continue;
+				what = classify(c, g, a, b, plus && a == 0);
+				if (what != NONE)
+					break;
+			}
+			if (what == NONE) {
+				a++;
+				continue;
+			}
+			size_t from = a == 0 ? i : g[a].start;
+			size_t len = g[b].end - from;
+			bron_err e = BRON_OK;
+			if (what == PUBLIC)
+				protect(c, from, len);
+			else
+				e = redact_add(c, from, len,
+				               what == BSN ? BRON_CAT_BSN : BRON_CAT_PHONE, 0);
+			if (e != BRON_OK)
+				return e;
+			a = b + 1;
+		}
+		i = done;
+	}
+	return BRON_OK;
+}
+
+bron_err redact_patterns(struct ctx *c)
+{
+	bron_err e;
+	if ((e = find_emails(c)) != BRON_OK || (e = find_links(c)) != BRON_OK ||
+	    (e = find_ibans(c)) != BRON_OK ||
+	    (e = find_numeric_dates(c)) != BRON_OK ||
+	    (e = find_word_dates(c)) != BRON_OK ||
+	    (e = find_birth_years(c)) != BRON_OK ||
+	    (e = find_postcodes(c)) != BRON_OK || (e = find_plates(c)) != BRON_OK)
+		return e;
+	return find_numbers(c);
+}

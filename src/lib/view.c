@@ -1,0 +1,657 @@
+/*
+ * view.c - rendering the supervision view.
+ *
+ * bron_view_add renders each entry it may show into a chunk of its own
+ * right away (private passages cut, then redacted, then escaped for the
+ * format) and keeps nothing else of it; bron_view_finish sorts the chunks
+ * by date and joins them under a header.  Cut passages travel through the
+ * redactor as one private-use character (U+E000), which the renderer turns
+ * into a visible "[…]"; the same character in the author's own text is
+ * replaced by U+FFFD first, so it can only mean a cut.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bron/markup.h"
+#include "bron/vault.h"
+#include "bron/view.h"
+#include "internal.h"
+#include "banned.h"
+
+#define CUT_CHAR "\xee\x80\x80" /* U+E000 */
+#define REPL_CHAR "\xef\xbf\xbd" /* U+FFFD */
+#define CUT_SHOWN "[\xe2\x80\xa6]" /* "[…]" */
+
+struct vbuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+	struct bron_view_mark *marks;
+	size_t nmarks, marks_cap;
+};
+
+struct chunk {
+	int64_t created;
+	uint64_t id;
+	int withheld;
+	struct vbuf b;
+};
+
+struct bron_view {
+	struct bron_view_opts o;
+	struct bron_redactor *r;
+	struct chunk *chunks;
+	size_t n, cap;
+	struct bron_view_stats st;
+	char *suspects;
+	size_t suspects_len;
+	struct vbuf out;
+	uint64_t *ids;
+};
+
+/* ---- buffers ---- */
+
+static void vb_free(struct vbuf *b)
+{
+	if (b->p) {
+		sodium_memzero(b->p, b->cap);
+		free(b->p);
+	}
+	free(b->marks);
+	memset(b, 0, sizeof(*b));
+}
+
+static void vb_add(struct vbuf *b, const char *s, size_t n)
+{
+	if (b->oom || n == 0)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = malloc(cap);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		if (b->p) {
+			memcpy(p, b->p, b->len);
+			sodium_memzero(b->p, b->cap);
+			free(b->p);
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void vb_str(struct vbuf *b, const char *s)
+{
+	vb_add(b, s, strlen(s));
+}
+
+static void vb_mark(struct vbuf *b, size_t start, int cut)
+{
+	if (b->oom)
+		return;
+	if (b->nmarks == b->marks_cap) {
+		size_t cap = b->marks_cap ? 2 * b->marks_cap : 16;
+		struct bron_view_mark *m = realloc(b->marks, cap * sizeof(*m));
+		if (!m) {
+			b->oom = 1;
+			return;
+		}
+		b->marks = m;
+		b->marks_cap = cap;
+	}
+	b->marks[b->nmarks++] = (struct bron_view_mark){start, b->len - start, cut};
+}
+
+/* Appends n bytes escaped for the format. */
+static void vb_text(struct vbuf *b, enum bron_view_format f, const char *s,
+                    size_t n)
+{
+	if (f != BRON_VIEW_HTML && f != BRON_VIEW_JSON) {
+		vb_add(b, s, n);
+		return;
+	}
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char tmp[8];
+		if (f == BRON_VIEW_HTML) {
+			esc = c == '&'   ? "&amp;"
+			      : c == '<' ? "&lt;"
+			      : c == '>' ? "&gt;"
+			      : c == '"' ? "&quot;"
+			      : c == '\'' ? "&#39;"
+			      : c == '\n' ? "<br>\n"
+			                  : NULL;
+		} else if (c == '"' || c == '\\') {
+			tmp[0] = '\\', tmp[1] = (char)c, tmp[2] = '\0';
+			esc = tmp;
+		} else if (c == '\n') {
+			esc = "\\n";
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+			esc = tmp;
+		}
+		if (esc) {
+			vb_add(b, s + run, i - run);
+			vb_str(b, esc);
+			run = i + 1;
+		}
+	}
+	vb_add(b, s + run, n - run);
+}
+
+/* ---- one text: cut, redact, render ---- */
+
+struct rendered {
+	size_t cut, replaced[BRON_CAT_COUNT];
+	int unclosed, empty;
+};
+
+static void add_suspects(struct bron_view *v, const struct bron_redaction *red)
+{
+	const char *s = red->suspects;
+	for (size_t k = 0; s && k < red->nsuspects; k++, s += strlen(s) + 1) {
+		const char *have = v->suspects;
+		int seen = 0;
+		for (size_t i = 0; i < v->st.nsuspects; i++, have += strlen(have) + 1)
+			if (strcmp(have, s) == 0)
+				seen = 1;
+		if (seen)
+			continue;
+		size_t n = strlen(s) + 1;
+		char *p = malloc(v->suspects_len + n);
+		if (!p)
+			return;
+		if (v->suspects) {
+			memcpy(p, v->suspects, v->suspects_len);
+			bron_secret_free(v->suspects, v->suspects_len);
+		}
+		memcpy(p + v->suspects_len, s, n);
+		v->suspects = p;
+		v->suspects_len += n;
+		v->st.nsuspects++;
+	}
+}
+
+/* The author's own U+E000 becomes U+FFFD (same length). */
+static void clear_cut_chars(char *s, size_t n)
+{
+	for (size_t i = 0; i + 3 <= n; i++)
+		if (memcmp(s + i, CUT_CHAR, 3) == 0)
+			memcpy(s + i, REPL_CHAR, 3);
+}
+
+/* Emits redacted text with placeholders and cuts marked for the format. */
+static void emit_redacted(struct vbuf *b, enum bron_view_format f,
+                          const struct bron_redaction *red)
+{
+	const char *t = red->text;
+	size_t i = 0, k = 0;
+	while (i < red->len) {
+		size_t next = k < red->nrepl ? red->repl[k].out_start : red->len;
+		/* plain text up to the next placeholder, minding cut chars */
+		while (i < next) {
+			const char *cut = memmem(t + i, next - i, CUT_CHAR, 3);
+			size_t upto = cut ? (size_t)(cut - t) : next;
+			vb_text(b, f, t + i, upto - i);
+			i = upto;
+			if (cut) {
+				size_t at = b->len;
+				if (f == BRON_VIEW_HTML)
+					vb_str(b, "<span class=\"cut\">" CUT_SHOWN "</span>");
+				else
+					vb_str(b, CUT_SHOWN);
+				vb_mark(b, at, 1);
+				i += 3;
+			}
+		}
+		if (k < red->nrepl) {
+			const struct bron_replacement *p = &red->repl[k++];
+			size_t at = b->len;
+			if (f == BRON_VIEW_HTML)
+				vb_str(b, "<span class=\"ph\">");
+			vb_text(b, f, t + p->out_start, p->out_len);
+			if (f == BRON_VIEW_HTML)
+				vb_str(b, "</span>");
+			vb_mark(b, at, 0);
+			i = p->out_start + p->out_len;
+		}
+	}
+}
+
+/* Cuts, redacts and emits one field of an entry. */
+static bron_err render_text(struct bron_view *v, struct vbuf *b,
+                            const char *s, struct rendered *out,
+                            struct bron_error *err)
+{
+	size_t n = s ? strlen(s) : 0;
+	char *clean = malloc(n + 1), *cut = NULL;
+	size_t cutlen;
+	struct bron_markup_stats ms;
+	struct bron_redaction red = {0};
+	bron_err e;
+	if (!clean)
+		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	memcpy(clean, s ? s : "", n + 1);
+	while (n && (clean[n - 1] == '\n' || clean[n - 1] == '\r' ||
+	             clean[n - 1] == ' ' || clean[n - 1] == '\t'))
+		clean[--n] = '\0'; /* the view sets its own spacing */
+	clear_cut_chars(clean, n);
+	e = bron_markup_cut(clean, n, CUT_CHAR, &cut, &cutlen, &ms, err);
+	if (e == BRON_OK)
+		e = bron_redact(v->r, cut, cutlen, &red, err);
+	if (e == BRON_OK) {
+		out->cut += ms.cut;
+		out->unclosed |= ms.unclosed;
+		for (size_t k = 0; k < red.nrepl; k++)
+			if ((unsigned)red.repl[k].cat < BRON_CAT_COUNT)
+				out->replaced[red.repl[k].cat]++;
+		out->empty = red.len == 0;
+		add_suspects(v, &red);
+		emit_redacted(b, v->o.format, &red);
+	}
+	bron_redaction_free(&red);
+	bron_secret_free(clean, n + 1);
+	if (cut)
+		bron_secret_free(cut, cutlen + 1);
+	return e;
+}
+
+static void date_str(int64_t t, char out[16])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!localtime_r(&tt, &tm) || !strftime(out, 16, "%Y-%m-%d", &tm))
+		snprintf(out, 16, "?");
+}
+
+static const char *area_shown(const struct bron_view *v, const char *key)
+{
+	if (!key)
+		return NULL;
+	if (v->o.format == BRON_VIEW_JSON)
+		return key; /* scripts get the stable key */
+	return v->o.area_label ? v->o.area_label(key) : key;
+}
+
+/* ---- the public calls ---- */
+
+struct bron_view *bron_view_new(const struct bron_view_opts *opts,
+                                struct bron_redactor *r,
+                                struct bron_error *err)
+{
+	struct bron_view *v = calloc(1, sizeof(*v));
+	if (!v) {
+		bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+		return NULL;
+	}
+	v->o = *opts;
+	v->r = r;
+	return v;
+}
+
+static struct chunk *new_chunk(struct bron_view *v, uint64_t id,
+                               const struct bron_entry *e, int withheld)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 16;
+		struct chunk *c = realloc(v->chunks, cap * sizeof(*c));
+		if (!c)
+			return NULL;
+		v->chunks = c;
+		v->cap = cap;
+	}
+	struct chunk *c = &v->chunks[v->n++];
+	memset(c, 0, sizeof(*c));
+	c->created = e->created;
+	c->id = id;
+	c->withheld = withheld;
+	return c;
+}
+
+static void render_withheld(struct bron_view *v, struct vbuf *b,
+                            const struct bron_entry *e)
+{
+	char day[16];
+	const char *area = area_shown(v, e->area);
+	date_str(e->created, day);
+	switch (v->o.format) {
+	case BRON_VIEW_JSON:
+		vb_str(b, "{\"date\": \"");
+		vb_str(b, day);
+		vb_str(b, "\", \"area\": ");
+		if (area) {
+			vb_str(b, "\"");
+			vb_text(b, BRON_VIEW_JSON, area, strlen(area));
+			vb_str(b, "\"");
+		} else {
+			vb_str(b, "null");
+		}
+		vb_str(b, ", \"withheld\": true}");
+		return;
+	case BRON_VIEW_HTML:
+		vb_str(b, "<p class=\"withheld\"><time>");
+		vb_str(b, day);
+		vb_str(b, "</time> ");
+		vb_text(b, BRON_VIEW_HTML, _("not yet shareable"),
+		        strlen(_("not yet shareable")));
+		if (area) {
+			vb_str(b, " (");
+			vb_text(b, BRON_VIEW_HTML, area, strlen(area));
+			vb_str(b, ")");
+		}
+		vb_str(b, "</p>\n");
+		return;
+	default:
+		vb_str(b, v->o.format == BRON_VIEW_MD ? "*" : "");
+		vb_str(b, day);
+		vb_str(b, " \xe2\x80\x94 ");
+		vb_str(b, _("not yet shareable"));
+		if (area) {
+			vb_str(b, " (");
+			vb_str(b, area);
+			vb_str(b, ")");
+		}
+		vb_str(b, v->o.format == BRON_VIEW_MD ? "*\n\n" : "\n\n");
+	}
+}
+
+static bron_err render_entry(struct bron_view *v, struct vbuf *b,
+                             const struct bron_entry *e,
+                             struct bron_error *err)
+{
+	enum bron_view_format f = v->o.format;
+	struct rendered r = {0};
+	char day[16];
+	const char *area = area_shown(v, e->area);
+	bron_err code;
+	date_str(e->created, day);
+
+	/* heading: date and title */
+	vb_str(b, f == BRON_VIEW_MD     ? "## "
+	          : f == BRON_VIEW_HTML ? "<article>\n<h2><time>"
+	          : f == BRON_VIEW_JSON ? "{\"date\": \""
+	                                : "");
+	vb_str(b, day);
+	vb_str(b, f == BRON_VIEW_HTML   ? "</time> "
+	          : f == BRON_VIEW_JSON ? "\", \"title\": \""
+	                                : " \xc2\xb7 ");
+	size_t before = b->len;
+	if ((code = render_text(v, b, e->title, &r, err)) != BRON_OK)
+		return code;
+	if (b->len == before && f != BRON_VIEW_JSON)
+		vb_text(b, f, _("(untitled)"), strlen(_("(untitled)")));
+	vb_str(b, f == BRON_VIEW_HTML   ? "</h2>\n"
+	          : f == BRON_VIEW_JSON ? "\", \"area\": "
+	          : f == BRON_VIEW_MD   ? "\n\n"
+	                                : "\n");
+
+	/* life area and tags */
+	if (f == BRON_VIEW_JSON) {
+		if (area) {
+			vb_str(b, "\"");
+			vb_text(b, f, area, strlen(area));
+			vb_str(b, "\"");
+		} else {
+			vb_str(b, "null");
+		}
+		vb_str(b, ", \"tags\": [");
+	} else if (area || e->ntags) {
+		vb_str(b, f == BRON_VIEW_HTML ? "<p class=\"meta\">"
+		          : f == BRON_VIEW_MD ? "*"
+		                              : "");
+		if (area)
+			vb_text(b, f, area, strlen(area));
+	}
+	for (size_t i = 0; i < e->ntags; i++) {
+		if (f == BRON_VIEW_JSON)
+			vb_str(b, i ? ", \"" : "\"");
+		else
+			vb_str(b, i || area ? (i ? ", #" : " \xc2\xb7 #") : "#");
+		if ((code = render_text(v, b, e->tags[i], &r, err)) != BRON_OK)
+			return code;
+		if (f == BRON_VIEW_JSON)
+			vb_str(b, "\"");
+	}
+	if (f == BRON_VIEW_JSON)
+		vb_str(b, "], \"text\": \"");
+	else if (area || e->ntags)
+		vb_str(b, f == BRON_VIEW_HTML ? "</p>\n"
+		          : f == BRON_VIEW_MD ? "*\n\n"
+		                              : "\n");
+
+	/* the text */
+	if (f == BRON_VIEW_HTML)
+		vb_str(b, "<div class=\"text\">");
+	else if (f == BRON_VIEW_TXT)
+		vb_str(b, "\n");
+	if ((code = render_text(v, b, e->body, &r, err)) != BRON_OK)
+		return code;
+	vb_str(b, f == BRON_VIEW_HTML   ? "</div>\n</article>\n"
+	          : f == BRON_VIEW_JSON ? "\"}"
+	          : f == BRON_VIEW_MD   ? "\n\n"
+	                                : "\n\n\xe2\x80\x94\n\n");
+	v->st.shown++;
+	v->st.cut += r.cut;
+	v->st.unclosed += r.unclosed ? 1 : 0;
+	for (int k = 0; k < BRON_CAT_COUNT; k++)
+		v->st.replaced[k] += r.replaced[k];
+	return BRON_OK;
+}
+
+bron_err bron_view_add(struct bron_view *v, uint64_t id,
+                       const struct bron_entry *e, struct bron_error *err)
+{
+	if (e->level == BRON_LEVEL_PRIVATE)
+		return BRON_OK;
+	if (e->level == BRON_LEVEL_NOT_YET) {
+		if (v->o.withheld == BRON_WITHHELD_OMIT)
+			return BRON_OK;
+		v->st.withheld++;
+		if (v->o.withheld == BRON_WITHHELD_COUNT)
+			return BRON_OK;
+	} else if (e->level != BRON_LEVEL_SHAREABLE) {
+		return BRON_OK; /* a level this build does not know: never shown */
+	}
+	struct chunk *c = new_chunk(v, id, e, e->level == BRON_LEVEL_NOT_YET);
+	if (!c)
+		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	bron_err code = BRON_OK;
+	if (c->withheld)
+		render_withheld(v, &c->b, e);
+	else
+		code = render_entry(v, &c->b, e, err);
+	if (code == BRON_OK && c->b.oom)
+		code = bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	if (code != BRON_OK) {
+		vb_free(&c->b);
+		v->n--;
+	}
+	return code;
+}
+
+static int by_date(const void *a, const void *b)
+{
+	const struct chunk *x = a, *y = b;
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const char html_head[] =
+        "\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+        "'none'; style-src 'unsafe-inline'\">\n"
+        "<meta name=\"referrer\" content=\"no-referrer\">\n<title>";
+
+static const char html_style[] =
+        "</title>\n<style>\n"
+        "body{font-family:Georgia,'DejaVu Serif',serif;max-width:42em;"
+        "margin:2em auto;padding:0 1em;line-height:1.5;color:#222}\n"
+        "h1{font-size:1.5em;margin-bottom:0}\n"
+        "h2{font-size:1.15em;margin:1.6em 0 .2em}\n"
+        "time{color:#555;font-weight:normal;margin-right:.5em}\n"
+        ".meta,.made,.withheld{color:#555;font-size:.9em;margin:.2em 0}\n"
+        ".ph{background:#eee;border-radius:3px;padding:0 .2em}\n"
+        ".cut{color:#777}\n"
+        "article{page-break-inside:avoid;border-top:1px solid #ddd}\n"
+        "@media print{body{margin:0;max-width:none}.ph{background:none;"
+        "border:1px solid #999}}\n"
+        "</style>\n</head>\n<body>\n";
+
+static void header(struct bron_view *v, struct vbuf *b)
+{
+	char day[16], count[64];
+	const char *title = _("Supervision view");
+	date_str(v->o.generated, day);
+	snprintf(count, sizeof(count),
+	         P_("%zu entry", "%zu entries", v->st.shown), v->st.shown);
+	switch (v->o.format) {
+	case BRON_VIEW_HTML: {
+		vb_str(b, "<!DOCTYPE html>\n<html lang=\"");
+		vb_str(b, v->o.lang && strspn(v->o.lang, "abcdefghijklmnopqrstuvwxyz")
+		                         == strlen(v->o.lang) && *v->o.lang
+		                  ? v->o.lang : "en");
+		vb_str(b, html_head);
+		vb_text(b, BRON_VIEW_HTML, title, strlen(title));
+		vb_str(b, html_style);
+		vb_str(b, "<h1>");
+		vb_text(b, BRON_VIEW_HTML, title, strlen(title));
+		vb_str(b, "</h1>\n<p class=\"made\">");
+		vb_str(b, day);
+		vb_str(b, " \xc2\xb7 ");
+		vb_text(b, BRON_VIEW_HTML, count, strlen(count));
+		vb_str(b, "</p>\n");
+		return;
+	}
+	case BRON_VIEW_JSON:
+		vb_str(b, "{\"generated\": \"");
+		vb_str(b, day);
+		vb_str(b, "\", \"entries\": [");
+		return;
+	default:
+		vb_str(b, v->o.format == BRON_VIEW_MD ? "# " : "");
+		vb_str(b, title);
+		vb_str(b, "\n\n");
+		vb_str(b, day);
+		vb_str(b, " \xc2\xb7 ");
+		vb_str(b, count);
+		vb_str(b, "\n\n");
+	}
+}
+
+static void footer(struct bron_view *v, struct vbuf *b)
+{
+	char line[160];
+	int count = v->o.withheld == BRON_WITHHELD_COUNT;
+	if (v->o.format == BRON_VIEW_JSON) {
+		snprintf(line, sizeof(line), "], \"withheld_count\": %zu}\n",
+		         count ? v->st.withheld : (size_t)0);
+		if (!count)
+			snprintf(line, sizeof(line), "]}\n");
+		vb_str(b, line);
+		return;
+	}
+	if (!v->st.shown && !v->st.withheld) {
+		const char *none = _("No shareable entries in this selection.");
+		vb_str(b, v->o.format == BRON_VIEW_HTML ? "<p>" : "");
+		vb_text(b, v->o.format, none, strlen(none));
+		vb_str(b, v->o.format == BRON_VIEW_HTML ? "</p>\n" : "\n");
+	}
+	if (count && v->st.withheld) {
+		snprintf(line, sizeof(line),
+		         P_("%zu entry is not yet shareable and is not shown.",
+		            "%zu entries are not yet shareable and are not shown.",
+		            v->st.withheld),
+		         v->st.withheld);
+		vb_str(b, v->o.format == BRON_VIEW_HTML ? "<p class=\"withheld\">"
+		                                        : "");
+		vb_text(b, v->o.format, line, strlen(line));
+		vb_str(b, v->o.format == BRON_VIEW_HTML ? "</p>\n" : "\n");
+	}
+	if (v->o.format == BRON_VIEW_HTML)
+		vb_str(b, "</body>\n</html>\n");
+}
+
+bron_err bron_view_finish(struct bron_view *v, char **text, size_t *len,
+                          struct bron_view_stats *st,
+                          const struct bron_view_mark **marks,
+                          size_t *nmarks, struct bron_error *err)
+{
+	struct vbuf *b = &v->out;
+	vb_free(b);
+	free(v->ids);
+	v->ids = NULL;
+	qsort(v->chunks, v->n, sizeof(*v->chunks), by_date);
+	header(v, b);
+	size_t shown = 0;
+	if (v->n) {
+		v->ids = malloc(v->n * sizeof(*v->ids));
+		if (!v->ids)
+			return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		struct chunk *c = &v->chunks[i];
+		v->ids[i] = c->id;
+		if (v->o.format == BRON_VIEW_JSON && shown++)
+			vb_str(b, ", ");
+		size_t base = b->len;
+		vb_add(b, c->b.p, c->b.len);
+		for (size_t k = 0; k < c->b.nmarks && !b->oom; k++) {
+			size_t at = b->len;
+			b->len = base + c->b.marks[k].start; /* marks are relative */
+			vb_mark(b, b->len, c->b.marks[k].cut);
+			b->marks[b->nmarks - 1].len = c->b.marks[k].len;
+			b->len = at;
+		}
+	}
+	footer(v, b);
+	if (b->oom)
+		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	char *copy = malloc(b->len + 1);
+	if (!copy)
+		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	memcpy(copy, b->p, b->len + 1);
+	*text = copy;
+	*len = b->len;
+	if (st) {
+		*st = v->st;
+		st->suspects = v->suspects;
+	}
+	if (marks) {
+		*marks = b->marks;
+		*nmarks = b->nmarks;
+	}
+	return BRON_OK;
+}
+
+const uint64_t *bron_view_ids(const struct bron_view *v, size_t *n)
+{
+	*n = v->ids ? v->n : 0;
+	return v->ids;
+}
+
+void bron_view_free(struct bron_view *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		vb_free(&v->chunks[i].b);
+	free(v->chunks);
+	vb_free(&v->out);
+	if (v->suspects)
+		bron_secret_free(v->suspects, v->suspects_len);
+	free(v->ids);
+	free(v);
+}
