@@ -619,11 +619,18 @@ int cmd_supervision(struct cli *c, const struct args *a)
 		goto done;
 	}
 	if (out) {
+		/* Written, then logged; a view that cannot be logged is taken
+		 * back, so the log never misses a file that bron wrote. */
 		rc = write_view(out, text, len, arg_flag(a, "force"));
+		if (rc == EXIT_OK && log_view(c, a, v, &st, out, &err) != BRON_OK) {
+			unlink(out);
+			rc = fail(&err);
+		}
 		if (rc == EXIT_OK)
 			say_error(_("warning: %s is not encrypted; keep it safe and "
 			            "delete it when you no longer need it"),
 			          out);
+		goto done;
 	} else if (isatty(STDOUT_FILENO) &&
 	           (o.format == BRON_VIEW_MD || o.format == BRON_VIEW_TXT)) {
 		print_marked(stdout, c->color, text, len, marks, nmarks);

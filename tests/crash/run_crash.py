@@ -43,7 +43,8 @@ $BRON_CRASH_STEP, default 20), the first and the last.  --full runs every
 point (and, as a new record's random id changes how many pages a run
 writes, goes on past the counted points until a run ends unkilled).  -j N
 runs N kill points at once (default 1).  --only/--skip pick
-scenarios: add, add-large, edit, delete, level, passwd, rekey, backup.
+scenarios: add, add-large, edit, delete, level, passwd, rekey, backup,
+supervision (the view written to a file, then logged in the vault).
 Failures with the same problem at consecutive points are printed as one
 line (-v prints each point, also the ones that pass, and keeps the copies of
 failing vaults under the scratch directory with --keep).
@@ -167,9 +168,18 @@ def capture(r, vault, pw=PASS1):
             st["entries"][it["id"]] = (it, json.loads(sout))
         except ValueError as e:
             raise SetupError("show --json %s is no JSON: %s" % (it["id"], e))
-    if len(st["entries"]) != st["records"]:
-        raise SetupError("list shows %d entries, verify counts %d records"
-                         % (len(st["entries"]), st["records"]))
+    rc, out, err = r.run(vault, ["shared", "--json"], lines=(pw,))
+    if rc != 0:
+        raise SetupError("shared exits %d: %s" % (rc, err.strip()))
+    try:
+        st["shared"] = [(v["format"], v["entries"]) for v in json.loads(out)]
+    except (ValueError, KeyError) as e:
+        raise SetupError("shared --json is not what it should be: %s" % e)
+    if len(st["entries"]) + len(st["shared"]) != st["records"]:
+        raise SetupError("list shows %d entries and shared %d views, verify "
+                         "counts %d records" % (len(st["entries"]),
+                                                len(st["shared"]),
+                                                st["records"]))
     return st
 
 
@@ -189,7 +199,8 @@ def normalize(st, known):
 
 
 def same_state(st, ref, known):
-    if st["seq"] != ref["seq"] or st["epoch"] != ref["epoch"]:
+    if st["seq"] != ref["seq"] or st["epoch"] != ref["epoch"] or \
+            st["shared"] != ref["shared"]:
         return False
     a, b = normalize(st, known), normalize(ref, known)
     return a is not None and a == b
@@ -327,6 +338,11 @@ def scenarios(small, many):
                  claim=r"Every record is now encrypted"),
         Scenario("backup", many, ["backup", "@DIR@/" + BACKUP],
                  kind="backup", claim=r"backup written to"),
+        # the view is written, then logged in the vault
+        Scenario("supervision", small,
+                 ["supervision", "--yes", "--format", "html", "--withheld",
+                  "count", "--out", "@DIR@/view.html"],
+                 claim=r"is not encrypted"),
     ]
 
 

@@ -1,6 +1,8 @@
 /* fuzz_markup.c - private passages: any text, with a canary passage put in
  * its middle, is cut without crashing and the canary never survives; the
- * counting scan agrees with the copying one. */
+ * counting scan agrees with the copying one.  The canary is the only source
+ * of '#' bytes (the input's own become '_', and no marker holds one), so
+ * no '#' may reach the output. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,16 +11,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CANARY "zz-kanarie-91c4-zz"
-
-static int contains(const char *h, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (memcmp(h + i, needle, k) == 0)
-			return 1;
-	return 0;
-}
+#define CANARY "#kanarie#"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,6 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(t, data, half);
 	memcpy(t + half, mid, sizeof(mid) - 1);
 	memcpy(t + half + sizeof(mid) - 1, data + half, size - half);
+	for (size_t i = 0; i < n; i++)
+		if (t[i] == '#' && (i < half || i >= half + sizeof(mid) - 1))
+			t[i] = '_';
 
 	struct bron_markup_stats a, b;
 	char *out;
@@ -39,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t m = 0; m < 4; m++) {
 		if (bron_markup_cut(t, n, markers[m], &out, &len, &a, NULL) != BRON_OK)
 			abort();
-		if (out[len] != '\0' || contains(out, len, CANARY) || a.cut == 0)
+		if (out[len] != '\0' || memchr(out, '#', len) || a.cut == 0)
 			abort();
 		if (bron_markup_check(t, n, &b) != a.unclosed || b.cut != a.cut ||
 		    b.unclosed_at != a.unclosed_at)

@@ -61,6 +61,12 @@ MESSAGES = {
         "quit_help": "leave the shell",
         "missing": "search: missing arguments; usage: bron search TEXT",
         "unknown_cmd": "unknown command",
+        "label": "[Person A]",
+        "shown": "1 entry shown",
+        "cut": "1 private passage cut",
+        "write_file": "Write this view to the file? [y/N] ",
+        "nothing_written": "nothing written",
+        "yes": "y",
     },
     "nl": {
         "passphrase": "Wachtzin: ",
@@ -90,6 +96,12 @@ MESSAGES = {
         "missing": "search: er ontbreken argumenten; gebruik: bron search "
                    "TEKST",
         "unknown_cmd": "onbekende opdracht",
+        "label": "[Persoon A]",
+        "shown": "1 notitie getoond",
+        "cut": "1 privépassage weggelaten",
+        "write_file": "Dit overzicht naar het bestand schrijven? [j/N] ",
+        "nothing_written": "niets geschreven",
+        "yes": "j",
     },
 }
 
@@ -665,6 +677,41 @@ printf '%s\\n' '{text}' > "$1"
         self.assertEqual(self.leave(p), (0, None))
 
     # ---- 10. Ctrl-D ----
+
+    # ---- 9. the supervision view ----
+
+    def test_supervision_previews_and_asks_before_writing_a_file(self):
+        self.make_vault()
+        self.add_entry("Gesprek", "Ik sprak Jan de Vries vandaag. "
+                       "[[Dit blijft van mij.]] Daarna naar huis.\n",
+                       level="shareable")
+        self.bron("names", "add", "Jan de Vries")
+        out = os.path.join(self.home, "view.html")
+        for answer, status in (("n", 1), (self.M["yes"], 0)):
+            p = self.spawn(["supervision", "--format", "html", "--out", out])
+            p.expect_exact(self.M["passphrase"])
+            p.sendline(self.passphrase)
+            p.expect_exact(self.M["write_file"])
+            shown = ESCAPES_RE.sub("", p.before)
+            # the preview: the label highlighted, the passage cut, a summary
+            self.assertRegex(shown, r"(»|\x1b\[7m)" + re.escape(self.M["label"]))
+            self.assertIn("Daarna naar huis.", shown)
+            self.assertNotIn("Dit blijft van mij", shown)
+            self.assertNotIn("Jan de Vries", shown)
+            self.assertIn(self.M["shown"], shown)
+            self.assertIn(self.M["cut"], shown)
+            p.sendline(answer)
+            p.expect(pexpect.EOF)
+            p.close()
+            self.assertEqual(p.exitstatus, status, p.before)
+            if status:
+                self.assertIn(self.M["nothing_written"], p.before)
+                self.assertFalse(os.path.exists(out))
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o600)
+        with open(out, encoding="utf-8") as f:
+            html = f.read()
+        self.assertIn(self.M["label"], html)
+        self.assertNotIn("Dit blijft van mij", html)
 
     def test_ctrl_d_ends_an_entry_then_leaves_with_status_0(self):
         self.make_vault()
