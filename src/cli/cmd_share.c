@@ -710,7 +710,7 @@ int cmd_shared(struct cli *c, const struct args *a)
 	}
 	int rc = e == BRON_OK ? EXIT_OK : fail(&err);
 	int json = arg_flag(a, "json");
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK && l.n)
 		qsort(l.v, l.n, sizeof(*l.v), newest_first);
 	if (rc == EXIT_OK && !l.n && !json) {
 		fprintf(stderr, "%s\n", _("no views have been written yet"));

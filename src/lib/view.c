@@ -593,7 +593,8 @@ bron_err bron_view_finish(struct bron_view *v, char **text, size_t *len,
 	vb_free(b);
 	free(v->ids);
 	v->ids = NULL;
-	qsort(v->chunks, v->n, sizeof(*v->chunks), by_date);
+	if (v->n)
+		qsort(v->chunks, v->n, sizeof(*v->chunks), by_date);
 	header(v, b);
 	size_t shown = 0;
 	if (v->n) {
