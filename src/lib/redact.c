@@ -517,6 +517,17 @@ int redact_taken(const struct ctx *c, size_t start, size_t len)
 	return 0;
 }
 
+enum bron_cat redact_cat_at(const struct ctx *c, size_t pos)
+{
+	if (pos >= c->len || !c->taken[pos])
+		return BRON_CAT_COUNT;
+	for (size_t i = c->nspans; i-- > 0;)
+		if (pos >= c->spans[i].start &&
+		    pos < c->spans[i].start + c->spans[i].len)
+			return c->spans[i].cat;
+	return BRON_CAT_COUNT;
+}
+
 bron_err redact_add(struct ctx *c, size_t start, size_t len,
                     enum bron_cat cat, size_t label)
 {
@@ -790,6 +801,7 @@ bron_err bron_redact(struct bron_redactor *r, const char *text, size_t len,
 	if ((e = redact_pseudonyms(&c)) != BRON_OK ||
 	    (e = redact_patterns(&c)) != BRON_OK ||
 	    (e = redact_names(&c)) != BRON_OK ||
+	    (e = redact_years(&c)) != BRON_OK ||
 	    (e = redact_ages(&c)) != BRON_OK ||
 	    (e = write_output(&c, out)) != BRON_OK)
 		goto fail;

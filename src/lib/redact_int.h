@@ -107,6 +107,8 @@ static inline const char *redact_tfold(const struct ctx *c, size_t i)
 /* Claims [start, start+len) for cat unless a byte of it is taken. */
 bron_err redact_add(struct ctx *c, size_t start, size_t len,
                     enum bron_cat cat, size_t label);
+/* The category of the span that holds byte pos, or BRON_CAT_COUNT. */
+enum bron_cat redact_cat_at(const struct ctx *c, size_t pos);
 /* 1 when a byte of [start, start+len) is taken. */
 int redact_taken(const struct ctx *c, size_t start, size_t len);
 /* Remembers a capitalised word that was left alone. */
@@ -117,6 +119,7 @@ bron_err redact_pseudonyms(struct ctx *c);
 bron_err redact_patterns(struct ctx *c);
 bron_err redact_names(struct ctx *c);
 bron_err redact_ages(struct ctx *c);
+bron_err redact_years(struct ctx *c);
 
 /* Variants of a pseudonym (redact_names.c). */
 bron_err redact_name_variants(struct bron_redactor *r, const char *name,

@@ -41,6 +41,9 @@ enum {
 	LEX_UNIT = 1u << 20,     /* "uur", "euro": a count, not an age */
 	LEX_BIRTH = 1u << 21,    /* "geboren", "born": a birth date follows */
 	LEX_NOTGEO = 1u << 22,   /* only while generating: drop LEX_GEO */
+	LEX_EVENT = 1u << 23,    /* "oorlog", "lockdown": a public event */
+	LEX_PERSONAL = 1u << 24, /* "ik", "her": the sentence is about someone */
+	LEX_YEARCUE = 1u << 25,  /* "sinds", "since": a year may follow */
 };
 
 #define LEX_BLOCK 16

@@ -260,8 +260,8 @@ bron_err redact_pseudonyms(struct ctx *c)
 static int fold_is(const struct ctx *c, size_t i, const char *w)
 {
 	const struct tok *t = &c->toks[i];
-	return t->kind == T_WORD && t->flen == strlen(w) &&
-	       !memcmp(redact_tfold(c, i), w, t->flen);
+	return t->kind == T_WORD && t->flen && redact_tfold(c, i)[0] == w[0] &&
+	       t->flen == strlen(w) && !memcmp(redact_tfold(c, i), w, t->flen);
 }
 
 static int fold_in(const struct ctx *c, size_t i, const char *const *set)
@@ -327,6 +327,13 @@ static int classify(struct ctx *c, size_t i)
 	int prop = (f & (LEX_PROP_NL | LEX_PROP_EN)) != 0;
 	const char *fo = redact_tfold(c, i);
 	const char *dash = memchr(fo, '-', t->flen);
+	if (!word && !dash && t->flen >= 8) {
+		/* "Facebookgroep", "Whatsappgroep": a platform and a word */
+		for (size_t k = 4; k + 4 <= t->flen; k++)
+			if ((bron_lex_find(fo, k) & LEX_SAFE) &&
+			    is_word(c, fo + k, t->flen - k))
+				return C_WORD;
+	}
 	if (!f && dash) {
 		/* "NS-kaartjes", "COVID-patiënten": the last part is a word */
 		const char *last = fo + t->flen;
@@ -359,12 +366,24 @@ static int street_word(const struct ctx *c, size_t i)
 	if (t->kind != T_WORD || !t->flen)
 		return 0;
 	const char *f = redact_tfold(c, i);
+	size_t fl = t->flen;
+	/* "Ringbaan-West", "Parallelweg-Zuid" */
+	const char *dash = memchr(f, '-', fl);
+	if (dash) {
+		static const char *const side[] = {"noord", "zuid", "oost", "west",
+		                                   NULL};
+		const char *last = dash + 1;
+		for (size_t k = 0; side[k]; k++)
+			if (strlen(side[k]) == (size_t)(f + fl - last) &&
+			    !memcmp(side[k], last, strlen(side[k])))
+				fl = (size_t)(dash - f);
+	}
 	for (size_t k = 0; street_ends[k]; k++) {
 		size_t sl = strlen(street_ends[k]);
 		/* the commoner endings only; the rest need a house number */
 		if (k >= 22 && !(i + 1 < c->ntoks && c->toks[i + 1].kind == T_NUM))
 			continue;
-		if (t->flen >= sl + 3 && !memcmp(f + t->flen - sl, street_ends[k], sl))
+		if (fl >= sl + 3 && !memcmp(f + fl - sl, street_ends[k], sl))
 			return 1;
 	}
 	return 0;
@@ -378,9 +397,19 @@ static size_t house_number(struct ctx *c, size_t i)
 	    c->toks[j].len > 5)
 		return i;
 	size_t end = j;
+	const unsigned char *p = (const unsigned char *)c->text;
 	if (j + 1 < c->ntoks && c->toks[j + 1].kind == T_WORD &&
 	    c->toks[j + 1].gap == G_GLUE && c->toks[j + 1].len <= 2)
 		end = j + 1; /* 12a, 12hs */
+	else if (j + 1 < c->ntoks && c->toks[j + 1].kind == T_NUM &&
+	         c->toks[j + 1].len <= 3 &&
+	         c->toks[j + 1].start == c->toks[j].start + c->toks[j].len + 1 &&
+	         p[c->toks[j].start + c->toks[j].len] == '-')
+		end = j + 1; /* 60-12, 03-17 */
+	if (end + 1 < c->ntoks && c->toks[end + 1].gap == G_SPACE &&
+	    (fold_is(c, end + 1, "bis") || fold_is(c, end + 1, "hs") ||
+	     fold_is(c, end + 1, "zw") || fold_is(c, end + 1, "rd")))
+		end++; /* 45 bis, 12 hs */
 	return end;
 }
 
@@ -408,6 +437,20 @@ static int article(const struct ctx *c, size_t i)
 	       (t->flen == 3 && !memcmp(f, "the", 3));
 }
 
+/* Words that start street names after people and saints. */
+static int street_prefix(const struct ctx *c, size_t i)
+{
+	static const char *const w[] = {"sint", "burgemeester", "dokter",
+	                                "professor", "koningin", "koning", "prins",
+	                                "prinses", "graaf", "gravin", "generaal",
+	                                "pastoor", "kardinaal", "president",
+	                                "admiraal", "kapitein", "nieuwe", "oude",
+	                                "korte", "lange", "kromme", "hoge", "lage",
+	                                "kleine", "grote", "noorder", "zuider",
+	                                "ooster", "wester", "st", NULL};
+	return fold_in(c, i, w);
+}
+
 /*
  * Extends a street or institution name left from token i over capitalised
  * words and the particles between them: "Burgemeester de Withstraat".
@@ -422,12 +465,18 @@ static size_t extend_left(struct ctx *c, size_t i, size_t max)
 		if (t->kind != T_WORD || c->taken[t->start])
 			break;
 		uint32_t f = redact_tflags(c, p);
+		if (t->cap && c->toks[a].kind == T_WORD && street_prefix(c, p)) {
+			a = p; /* "Sint Annastraat", "Burgemeester Kuperusplein" */
+			continue;
+		}
 		if (f & (LEX_SAFE | LEX_PREP | LEX_WEAKPREP | LEX_TITLE))
 			break;
 		if (t->cap && !(t->sent && (f & low_mask(c)) && !(f & LEX_PARTICLE)))
 			a = p;
 		else if (particle(c, p) && p > 0 && c->toks[p - 1].cap &&
-		         c->toks[p].gap == G_SPACE)
+		         c->toks[p].gap == G_SPACE &&
+		         !(c->toks[p - 1].sent &&
+		           (redact_tflags(c, p - 1) & low_mask(c))))
 			a = p;
 		else
 			break;
@@ -435,6 +484,48 @@ static size_t extend_left(struct ctx *c, size_t i, size_t max)
 	while (a < i && article(c, a))
 		a++;
 	return a;
+}
+
+/*
+ * A street whose name has no street ending, known by where it stands:
+ * "aan de Zuideinde 32", "Kempenaar 03-17, 8242 CR", "..., Rapenburg 61."
+ * Returns the last word of the name, or i + 1 when it is none.
+ */
+static size_t street_by_context(struct ctx *c, size_t i)
+{
+	size_t z = i;
+	/* up to three capitalised words: "Kromme Nieuwegracht" */
+	while (z + 1 < c->ntoks && z - i < 2 && c->toks[z + 1].kind == T_WORD &&
+	       c->toks[z + 1].cap && c->toks[z + 1].gap == G_SPACE)
+		z++;
+	int sent_word = 0;
+	for (size_t j = i; j <= z; j++) {
+		uint32_t f = redact_tflags(c, j);
+		if ((f & (LEX_SAFE | LEX_GEO | LEX_TITLE | LEX_INST | LEX_INSTKEY |
+		          LEX_INSTPOST | LEX_PARTICLE | LEX_UNIT)) ||
+		    c->taken[c->toks[j].start])
+			return i + 1;
+		sent_word |= c->toks[j].sent && (f & low_mask(c));
+	}
+	size_t b = house_number(c, z);
+	if (b == z)
+		return i + 1;
+	/* "Kempenaar 03-17, 8242 CR Lelystad" */
+	if (b + 1 < c->ntoks && c->toks[b + 1].gap <= G_COMMA &&
+	    redact_cat_at(c, c->toks[b + 1].start) == BRON_CAT_POSTCODE)
+		return z;
+	if (sent_word)
+		return i + 1;
+	/* "aan de Zuideinde 32" */
+	if (i >= 2 && c->toks[i].gap == G_SPACE && fold_is(c, i - 2, "aan") &&
+	    article(c, i - 1))
+		return z;
+	/* "bij wie ze slaapt, Rapenburg 61." */
+	uint32_t f = redact_tflags(c, i);
+	if (c->toks[i].gap == G_COMMA && (!(f & low_mask(c)) || (f & LEX_PROP_NL)) &&
+	    (b + 1 >= c->ntoks || c->toks[b + 1].gap >= G_COMMA))
+		return z;
+	return i + 1;
 }
 
 /* Streets: "Kerkstraat 12", "de Dorpsstraat", "12 Baker Street". */
@@ -460,6 +551,14 @@ static bron_err find_streets(struct ctx *c)
 			a = extend_left(c, i, 3);
 			if (a == i)
 				continue;
+		} else if (t->cap && i > 0 && c->toks[i].gap == G_SPACE &&
+		           c->toks[i - 1].cap && street_prefix(c, i - 1) &&
+		           fold_in(c, i, street_ends)) {
+			a = extend_left(c, i, 3); /* "Nieuwe Haven", "Oude Gracht" */
+		} else if (t->cap && (a = street_by_context(c, i)) != i + 1) {
+			size_t s = a;
+			a = i;
+			i = s; /* the last word of the name */
 		} else {
 			continue;
 		}
@@ -477,8 +576,92 @@ static bron_err find_streets(struct ctx *c)
 	return BRON_OK;
 }
 
+/* Endings of compounds that name an institution: "Kredietbank",
+ * "Diakonessenhuis", "Stadsschouwburg", "Installatietechniek". */
+static const char *const inst_ends[] = {
+        "ziekenhuis", "gasthuis", "huis", "kliniek", "school", "college",
+        "centrum", "bank", "bureau", "techniek", "schouwburg", "theater",
+        "hallen", "opvang", "zorg", "kerk", "moskee", "instituut", "academie",
+        "stichting", "praktijk", "apotheek", "bad", "groep", NULL};
+
+static int inst_suffix(struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	if (t->kind != T_WORD || !t->flen || (redact_tflags(c, i) & LEX_SAFE))
+		return 0;
+	const char *f = redact_tfold(c, i);
+	/* "Alfa-college", "Sint-Jozefschool"; not "Teams-groep" */
+	const char *dash = memchr(f, '-', t->flen);
+	if (dash) {
+		const char *last = f + t->flen;
+		while (last[-1] != '-')
+			last--;
+		uint32_t g = bron_lex_find(last, (size_t)(f + t->flen - last));
+		return (g & (LEX_INSTKEY | LEX_INSTPOST)) &&
+		       !(bron_lex_find(f, (size_t)(dash - f)) & LEX_SAFE);
+	}
+	for (size_t k = 0; inst_ends[k]; k++) {
+		size_t sl = strlen(inst_ends[k]);
+		/* not "Facebookgroep": a platform's own group */
+		if (t->flen >= sl + 4 && !memcmp(f + t->flen - sl, inst_ends[k], sl))
+			return !(bron_lex_find(f, t->flen - sl) & LEX_SAFE);
+	}
+	return 0;
+}
+
+/* A run of capitals that names nothing the lists know: "VDL", "CSU". */
+static int acronym(struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	if (t->kind != T_WORD || t->cap != 2 || t->len < 2 || t->len > 6 ||
+	    t->poss)
+		return 0;
+	uint32_t f = redact_tflags(c, i);
+	return !(f & (LEX_SAFE | LEX_GEO | LEX_TITLE | LEX_PARTICLE | LEX_UNIT |
+	              low_mask(c)));
+}
+
+/*
+ * The name after an institution word at i: capitalised words, the particles
+ * between them, and a region or country at the end ("Kredietbank
+ * Nederland", "CAW Oost-Vlaanderen").  Returns the last token, or i.
+ */
+static size_t name_after(struct ctx *c, size_t i)
+{
+	size_t j = i + 1, b = i;
+	uint32_t f = redact_tflags(c, i);
+	if (j + 1 < c->ntoks && c->toks[j].gap == G_SPACE &&
+	    !c->toks[j].cap && c->toks[j + 1].cap &&
+	    (fold_is(c, j, "van") || fold_is(c, j, "of") || fold_is(c, j, "voor")) &&
+	    (f & LEX_INSTPOST))
+		j++; /* "Universiteit van Amsterdam" */
+	while (j < c->ntoks && c->toks[j].gap == G_SPACE &&
+	       c->toks[j].kind == T_WORD && !c->taken[c->toks[j].start]) {
+		uint32_t g = redact_tflags(c, j);
+		if (g & LEX_STREET)
+			break;
+		if ((g & (LEX_SAFE | LEX_GEO)) && !(g & LEX_PLACE) &&
+		    !(g & LEX_PARTICLE)) {
+			if (!(g & LEX_GEO) || (g & LEX_SAFE) || !c->toks[j].cap)
+				break;
+			b = j; /* "Stadsbank Oost Nederland" */
+			j++;
+			continue;
+		}
+		if (c->toks[j].cap)
+			b = j;
+		else if (!(particle(c, j) && j + 1 < c->ntoks &&
+		           c->toks[j + 1].cap && b == j - 1))
+			break;
+		j++;
+		if (c->toks[j - 1].poss)
+			break;
+	}
+	return b;
+}
+
 /* Institutions: "basisschool De Regenboog", "Antonius Ziekenhuis",
- * "Universiteit van Amsterdam", "Albert Heijn". */
+ * "Universiteit van Amsterdam", "Albert Heijn", "VDL Nedcar". */
 static bron_err find_institutions(struct ctx *c)
 {
 	for (size_t i = 0; i < c->ntoks; i++) {
@@ -490,75 +673,89 @@ static bron_err find_institutions(struct ctx *c)
 			continue;
 		uint32_t f = redact_tflags(c, i);
 		bron_err e = BRON_OK;
-		/* a keyword with a name after it */
-		if ((f & LEX_INSTKEY) && i + 1 < c->ntoks) {
-			size_t j = i + 1;
-			if (j + 1 < c->ntoks && c->toks[j].gap == G_SPACE &&
-			    !c->toks[j].cap && c->toks[j + 1].cap &&
-			    (redact_tfold(c, j)[0] == 'v' || redact_tfold(c, j)[0] == 'o') &&
-			    (c->toks[j].flen == 2 || c->toks[j].flen == 3 ||
-			     c->toks[j].flen == 4) &&
-			    (!memcmp(redact_tfold(c, j), "van", 3) ||
-			     !memcmp(redact_tfold(c, j), "of", 2) ||
-			     !memcmp(redact_tfold(c, j), "voor", 4)) &&
-			    (f & LEX_INSTPOST))
-				j++; /* "Universiteit van Amsterdam" */
-			size_t b = i;
-			while (j < c->ntoks && c->toks[j].gap == G_SPACE &&
-			       c->toks[j].kind == T_WORD && !c->taken[c->toks[j].start]) {
-				uint32_t g = redact_tflags(c, j);
-				if ((g & (LEX_SAFE | LEX_GEO) && !(g & LEX_PLACE) &&
-				     !(g & LEX_PARTICLE)) || (g & LEX_STREET))
-					break;
-				if (c->toks[j].cap)
-					b = j;
-				else if (!(particle(c, j) && j + 1 < c->ntoks &&
-				           c->toks[j + 1].cap && b == j - 1))
-					break;
-				j++;
-				if (c->toks[j - 1].poss)
-					break;
+		size_t a = i, b = i;
+		if ((f & LEX_HEAD) && t->cap) {
+			int done = 0;
+			for (size_t n = 4; n >= 2 && !done; n--) {
+				uint32_t g = redact_phrase(c, i, n);
+				size_t last = i + n - 1;
+				if (g & LEX_INST) {
+					e = add_range(c, i, last, BRON_CAT_INSTITUTION);
+					i = last;
+					done = 1;
+				} else if (g & (LEX_SAFE | LEX_GEO)) {
+					/* "Veilig Thuis Hollands Midden" is one office of
+					 * a service; "Veilig Thuis" alone stays */
+					size_t z = last;
+					while (z + 1 < c->ntoks && c->toks[z + 1].gap == G_SPACE &&
+					       c->toks[z + 1].cap &&
+					       !(redact_tflags(c, z + 1) & LEX_SAFE) &&
+					       !c->taken[c->toks[z + 1].start])
+						z++;
+					if (z > last && (g & LEX_SAFE)) {
+						e = add_range(c, i, z, BRON_CAT_INSTITUTION);
+					} else {
+						size_t s = t->start;
+						size_t end = c->toks[last].start + c->toks[last].len;
+						memset(c->taken + s, 1, end - s);
+						z = last;
+					}
+					i = z;
+					done = 1;
+				}
 			}
-			if (b > i) {
-				e = add_range(c, i, b, BRON_CAT_INSTITUTION);
-				i = b;
-			}
-		} else if ((f & LEX_INSTPOST) && t->cap && i > 0 &&
-		           c->toks[i - 1].cap && t->gap == G_SPACE) {
-			size_t a = extend_left(c, i, 4);
+			if (e != BRON_OK)
+				return e;
+			if (done)
+				continue;
+		}
+		if ((f & LEX_INST) && t->cap) {
+			b = i;
+			for (size_t n = 3; n >= 2 && !(b > i); n--)
+				if (redact_phrase(c, i, n) & LEX_INST)
+					b = i + n - 1;
+			/* "Hema distributiecentrum", "Schiphol Group" */
+			if (b + 1 < c->ntoks && c->toks[b + 1].gap == G_SPACE &&
+			    (inst_suffix(c, b + 1) ||
+			     (c->toks[b + 1].cap &&
+			      (redact_tflags(c, b + 1) & LEX_INSTPOST))))
+				b++;
+			e = add_range(c, i, b, BRON_CAT_INSTITUTION);
+			if (e != BRON_OK)
+				return e;
+			i = b;
+			continue;
+		}
+		/* "Sterker sociaal werk": a name before a kind of work */
+		if (t->cap && !t->sent && i + 2 < c->ntoks &&
+		    c->toks[i + 1].gap == G_SPACE && c->toks[i + 2].gap == G_SPACE &&
+		    (fold_is(c, i + 1, "sociaal") || fold_is(c, i + 1, "maatschappelijk")) &&
+		    fold_is(c, i + 2, "werk") && !(f & (LEX_SAFE | LEX_GEO))) {
+			e = add_range(c, i, i + 2, BRON_CAT_INSTITUTION);
+			if (e != BRON_OK)
+				return e;
+			i += 2;
+			continue;
+		}
+		int suffix = t->cap && inst_suffix(c, i);
+		int key = (f & LEX_INSTKEY) || suffix || acronym(c, i);
+		int post = t->cap && ((f & LEX_INSTPOST) || suffix);
+		if (key && i + 1 < c->ntoks)
+			b = name_after(c, i);
+		if (post && i > 0 && c->toks[i - 1].cap && t->gap == G_SPACE) {
+			a = extend_left(c, i, 4);
 			/* "St. Mary's Hospital" */
 			if (a > 1 && c->toks[a].gap == G_DOT &&
 			    (redact_tflags(c, a - 1) & LEX_PARTICLE))
 				a--;
-			if (a < i)
-				e = add_range(c, a, i, BRON_CAT_INSTITUTION);
-		} else if ((f & LEX_INST) && t->cap) {
-			size_t b = i;
-			for (size_t n = 3; n >= 2 && !(b > i); n--)
-				if (redact_phrase(c, i, n) & LEX_INST)
-					b = i + n - 1;
-			e = add_range(c, i, b, BRON_CAT_INSTITUTION);
-			i = b;
-		} else if ((f & LEX_HEAD) && t->cap) {
-			for (size_t n = 4; n >= 2; n--) {
-				uint32_t g = redact_phrase(c, i, n);
-				if (g & LEX_INST) {
-					e = add_range(c, i, i + n - 1, BRON_CAT_INSTITUTION);
-					i += n - 1;
-					break;
-				}
-				if (g & (LEX_SAFE | LEX_GEO)) {
-					/* "Veilig Thuis", "Verenigd Koninkrijk": keep */
-					size_t s = t->start;
-					size_t end = c->toks[i + n - 1].start + c->toks[i + n - 1].len;
-					memset(c->taken + s, 1, end - s);
-					i += n - 1;
-					break;
-				}
-			}
 		}
+		/* "Stadsschouwburg", "Diakonessenhuis" on their own */
+		if (a == i && b == i && !(suffix && !t->sent && !t->poss))
+			continue;
+		e = add_range(c, a, b, BRON_CAT_INSTITUTION);
 		if (e != BRON_OK)
 			return e;
+		i = b;
 	}
 	return BRON_OK;
 }
@@ -687,7 +884,14 @@ static bron_err find_people(struct ctx *c, uint8_t *cls)
 			    c->toks[j + 1].gap == G_DOT && parts == 0) {
 				continue; /* an initial */
 			}
-			if (k == C_NAME || (titled && parts == 0 &&
+			/* "Willem Storm", "Thijs van Wijk", "F. van der Hoop": a
+			 * capitalised word right after a first name or a particle
+			 * is a surname, even when it is also a word */
+			int sur = (k == C_WORD || k == C_AMBIG) && u->cap == 1 &&
+			          !u->sent &&
+			          ((parts && b == j - 1) ||
+			           (j > a && particle(c, j - 1) && !c->toks[j - 1].sent));
+			if (k == C_NAME || sur || (titled && parts == 0 &&
 			                    (k == C_WORD || k == C_AMBIG || k == C_ACRO))) {
 				b = j;
 				parts++;
@@ -702,6 +906,18 @@ static bron_err find_people(struct ctx *c, uint8_t *cls)
 				break;
 		}
 		if (!parts) {
+			/* "bij Karakter in Ede", "works at Mind": a word written
+			 * with a capital after "bij" or "at" names a place of work */
+			static const char *const at[] = {"bij", "at", NULL};
+			if (cls[i] == C_WORD && !t->sent && t->cap == 1 && i > 0 &&
+			    t->gap == G_SPACE && fold_in(c, i - 1, at) &&
+			    !(i + 1 < c->ntoks && c->toks[i + 1].gap == G_SPACE &&
+			      c->toks[i + 1].cap)) {
+				bron_err e = add_range(c, i, i, BRON_CAT_INSTITUTION);
+				if (e != BRON_OK)
+					return e;
+				continue;
+			}
 			if (cls[i] == C_WORD && !t->sent) {
 				bron_err e = redact_suspect(c, i);
 				if (e != BRON_OK)
@@ -721,10 +937,115 @@ static bron_err find_people(struct ctx *c, uint8_t *cls)
 	return BRON_OK;
 }
 
+/* The token that starts at byte pos, or c->ntoks. */
+static size_t tok_at(const struct ctx *c, size_t pos)
+{
+	size_t lo = 0, hi = c->ntoks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->toks[mid].start < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->ntoks && c->toks[lo].start == pos ? lo : c->ntoks;
+}
+
+/* Folded tokens i..i+n-1 joined by spaces into key; its length or 0. */
+static size_t join_key(struct ctx *c, size_t i, size_t n, char *key,
+                       size_t size)
+{
+	size_t k = 0;
+	for (size_t j = i; j < i + n; j++) {
+		const struct tok *t = &c->toks[j];
+		if (j >= c->ntoks || t->kind != T_WORD || !t->flen ||
+		    (j > i && t->gap != G_SPACE) || k + t->flen + 2 > size)
+			return 0;
+		if (j > i)
+			key[k++] = ' ';
+		memcpy(key + k, redact_tfold(c, j), t->flen);
+		k += t->flen;
+	}
+	return k;
+}
+
+/*
+ * A name found once is a name everywhere in the text: "Storm" after
+ * "Willem Storm", "De Hoop" after "buurthuis De Hoop".  Surnames of people
+ * and the names after an institution word are remembered; later (or
+ * earlier) capitalised occurrences are replaced too.
+ */
+static bron_err find_repeats(struct ctx *c, enum bron_cat only)
+{
+	struct strmap seen = {0};
+	bron_err e = BRON_OK;
+	char key[256];
+	size_t nspans = c->nspans, maxn = 0;
+	for (size_t s = 0; s < nspans && e == BRON_OK; s++) {
+		const struct span *sp = &c->spans[s];
+		if (sp->cat != only)
+			continue;
+		size_t a = tok_at(c, sp->start), b = a;
+		if (a == c->ntoks)
+			continue;
+		while (b + 1 < c->ntoks && c->toks[b + 1].start < sp->start + sp->len)
+			b++;
+		if (sp->cat == BRON_CAT_PERSON) {
+			for (size_t j = a; j <= b && e == BRON_OK; j++) {
+				const struct tok *t = &c->toks[j];
+				if (t->kind != T_WORD || t->cap != 1 || t->flen < 3 ||
+				    particle(c, j) ||
+				    (redact_tflags(c, j) & (LEX_SAFE | LEX_GEO | LEX_TITLE)))
+					continue;
+				e = strmap_put(&seen, redact_tfold(c, j), t->flen,
+				               BRON_CAT_PERSON);
+				if (maxn < 1)
+					maxn = 1;
+			}
+			continue;
+		}
+		/* "basisschool De Klimop", "Stichting Sanjog": the part after the
+		 * institution word */
+		if (b > a && (redact_tflags(c, a) & LEX_INSTKEY) && c->toks[a + 1].cap &&
+		    b - a <= 3) {
+			size_t n = join_key(c, a + 1, b - a, key, sizeof(key));
+			if (n && !(c->toks[a + 1].flen <= 3 && b == a + 1 &&
+			           article(c, a + 1))) {
+				e = strmap_put(&seen, key, n, BRON_CAT_INSTITUTION);
+				if (maxn < b - a)
+					maxn = b - a;
+			}
+		}
+	}
+	for (size_t i = 0; i < c->ntoks && e == BRON_OK && seen.n; i++) {
+		const struct tok *t = &c->toks[i];
+		if (t->kind != T_WORD || t->cap != 1 || c->taken[t->start])
+			continue;
+		for (size_t n = maxn; n >= 1; n--) {
+			size_t k = join_key(c, i, n, key, sizeof(key));
+			size_t *v = k ? strmap_get(&seen, key, k) : NULL;
+			if (!v)
+				continue;
+			size_t last = i + n - 1;
+			if (!redact_taken(c, t->start,
+			                  c->toks[last].start + c->toks[last].len - t->start)) {
+				e = add_range(c, i, last, (enum bron_cat)*v);
+				i = last;
+			}
+			break;
+		}
+	}
+	sodium_memzero(key, sizeof(key));
+	strmap_release(&seen);
+	return e;
+}
+
 bron_err redact_names(struct ctx *c)
 {
 	bron_err e;
-	if ((e = find_streets(c)) != BRON_OK || (e = find_institutions(c)) != BRON_OK)
+	if ((e = find_streets(c)) != BRON_OK ||
+	    (e = find_institutions(c)) != BRON_OK ||
+	    (e = find_repeats(c, BRON_CAT_INSTITUTION)) != BRON_OK)
 		return e;
 	uint8_t *cls = calloc(c->ntoks + 1, 1);
 	if (!cls)
@@ -742,28 +1063,192 @@ bron_err redact_names(struct ctx *c)
 	if (e == BRON_OK)
 		e = find_people(c, cls);
 	free(cls);
+	if (e == BRON_OK)
+		e = find_repeats(c, BRON_CAT_PERSON);
 	return e;
 }
 
 /* --- ages ------------------------------------------------------------------- */
 
+/* Numbers written as words, in Dutch (1) and English (2), sorted. */
+static const struct numword {
+	const char *w;
+	unsigned char v, lang;
+} numwords[] = {
+        {"acht", 8, 1}, {"achttien", 18, 1}, {"dertien", 13, 1},
+        {"dertig", 30, 1}, {"drie", 3, 1}, {"een", 1, 1}, {"eight", 8, 2},
+        {"eighteen", 18, 2}, {"eighty", 80, 2}, {"eleven", 11, 2},
+        {"elf", 11, 1}, {"fifteen", 15, 2}, {"fifty", 50, 2}, {"five", 5, 2},
+        {"forty", 40, 2}, {"four", 4, 2}, {"fourteen", 14, 2},
+        {"negen", 9, 1}, {"negentien", 19, 1}, {"negentig", 90, 1},
+        {"nine", 9, 2}, {"nineteen", 19, 2}, {"ninety", 90, 2},
+        {"one", 1, 2}, {"seven", 7, 2}, {"seventeen", 17, 2},
+        {"seventy", 70, 2}, {"six", 6, 2}, {"sixteen", 16, 2},
+        {"sixty", 60, 2}, {"tachtig", 80, 1}, {"ten", 10, 2},
+        {"thirteen", 13, 2}, {"thirty", 30, 2}, {"three", 3, 2},
+        {"tien", 10, 1}, {"twaalf", 12, 1}, {"twee", 2, 1},
+        {"twelve", 12, 2}, {"twenty", 20, 2}, {"twintig", 20, 1},
+        {"two", 2, 2}, {"veertien", 14, 1}, {"veertig", 40, 1},
+        {"vier", 4, 1}, {"vijf", 5, 1}, {"vijftien", 15, 1},
+        {"vijftig", 50, 1}, {"zes", 6, 1}, {"zestien", 16, 1},
+        {"zestig", 60, 1}, {"zeven", 7, 1}, {"zeventien", 17, 1},
+        {"zeventig", 70, 1},
+};
+
+/* The value of the number word s[0..n) of a language in mask, or 0. */
+static unsigned number_word(const char *s, size_t n, unsigned mask)
+{
+	size_t lo = 0, hi = sizeof(numwords) / sizeof(numwords[0]);
+	if (n < 3 || n > 9)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *w = numwords[mid].w;
+		size_t wl = strlen(w);
+		int d = memcmp(s, w, n < wl ? n : wl);
+		if (d == 0)
+			d = n < wl ? -1 : n > wl;
+		if (d == 0)
+			return (numwords[mid].lang & mask) ? numwords[mid].v : 0;
+		if (d < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+static int eq(const char *s, size_t n, const char *w)
+{
+	return n && w[0] == s[0] && strlen(w) == n && !memcmp(s, w, n);
+}
+
+/* The value of a cardinal written out ("zeventien", "drieentwintig",
+ * "twenty-six"), or 0. */
+static unsigned cardinal(const char *s, size_t n)
+{
+	unsigned v = number_word(s, n, 3);
+	if (v || n < 7)
+		return v;
+	/* "twenty-six"; "twenty six" is two tokens and left alone */
+	const char *dash = memchr(s, '-', n);
+	if (dash) {
+		unsigned t = number_word(s, (size_t)(dash - s), 2);
+		unsigned u = number_word(dash + 1, n - (size_t)(dash - s) - 1, 2);
+		return t >= 20 && u && u < 10 ? t + u : 0;
+	}
+	/* "eenentwintig": a unit, "en", tens */
+	for (size_t k = 3; k + 8 <= n; k++)
+		if (s[k] == 'e' && s[k + 1] == 'n') {
+			unsigned u = number_word(s, k, 1);
+			unsigned t = number_word(s + k + 2, n - k - 2, 1);
+			if (u && u < 10 && t >= 20)
+				return t + u;
+		}
+	return 0;
+}
+
+/* The value of an ordinal written out ("twaalfde", "seventieth"), or 0. */
+static unsigned ordinal(const char *s, size_t n)
+{
+	char buf[32];
+	if (n < 4 || n + 2 > sizeof(buf))
+		return 0;
+	if (eq(s, n, "derde"))
+		return 3;
+	if (eq(s, n, "third"))
+		return 3;
+	if (eq(s, n, "second"))
+		return 2;
+	if (n > 4 && !memcmp(s + n - 3, "ste", 3))
+		return cardinal(s, n - 3);
+	if (n > 4 && !memcmp(s + n - 2, "de", 2))
+		return cardinal(s, n - 2);
+	if (n > 5 && !memcmp(s + n - 4, "ieth", 4)) { /* seventieth */
+		memcpy(buf, s, n - 4);
+		buf[n - 4] = 'y';
+		return cardinal(buf, n - 3);
+	}
+	if (n > 4 && !memcmp(s + n - 2, "th", 2)) {
+		if (eq(s, n, "twelfth") || eq(s, n, "fifth") || eq(s, n, "ninth") ||
+		    eq(s, n, "eighth")) {
+			static const struct {
+				const char *w;
+				unsigned v;
+			} odd[] = {{"twelfth", 12}, {"fifth", 5}, {"ninth", 9},
+			           {"eighth", 8}};
+			for (size_t k = 0; k < 4; k++)
+				if (eq(s, n, odd[k].w))
+					return odd[k].v;
+		}
+		return cardinal(s, n - 2);
+	}
+	return 0;
+}
+
 static const char *const pronouns[] = {"ik", "hij", "zij", "ze", "i", "he",
-                                       "she", "we", "wij", NULL};
+                                       "she", "we", "wij", "who", "die",
+                                       "you", "jij", "je", "they", NULL};
 static const char *const be[] = {"is", "was", "werd", "wordt", "turned",
-                                 "turns", "became", "becomes", "wordt", NULL};
+                                 "turns", "became", "becomes", "ben", "bent",
+                                 "am", "are", "were", "waren", NULL};
 static const char *const adverbs[] = {"net", "pas", "al", "bijna", "ruim",
                                       "nu", "now", "just", "only", "already",
-                                      "almost", "nog", "toen", NULL};
+                                      "almost", "nog", "toen", "zelf", "ook",
+                                      "inmiddels", "intussen", "then",
+                                      "still", "nearly", "barely", "about",
+                                      "ongeveer", "pas", "sindsdien", NULL};
+
+static int unit_after(struct ctx *c, size_t n)
+{
+	return n < c->ntoks && ((redact_tflags(c, n) & LEX_UNIT) ||
+	                        c->toks[n].kind == T_NUM);
+}
+
+/* A time or an amount: "14.30", "3,5", "16:00". */
+static int part_of_number(const struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	const unsigned char *p = (const unsigned char *)c->text;
+	size_t e = t->start + t->len;
+	return e + 1 < c->len && strchr(".,:", p[e]) && p[e] &&
+	       p[e + 1] >= '0' && p[e + 1] <= '9';
+}
+
+/* After the number at token n-1: a comma or the end of the sentence (1),
+ * or "jaar" and then one of those (2); else 0. */
+static int closes(struct ctx *c, size_t n)
+{
+	if (n >= c->ntoks || c->toks[n].gap >= G_COMMA)
+		return 1;
+	if (fold_is(c, n, "jaar") &&
+	    (n + 1 >= c->ntoks || c->toks[n + 1].gap >= G_COMMA))
+		return 2;
+	return 0;
+}
+
+/* "veertien jaar maatschappelijk werker": years spent as something. */
+static int years_of_something(struct ctx *c, size_t n)
+{
+	static const char *const ok[] = {"oud", "old", "toen", "when", "en",
+	                                 "and", "geworden", "was", "is", NULL};
+	if (n + 1 >= c->ntoks || c->toks[n + 1].gap != G_SPACE ||
+	    !(fold_is(c, n, "jaar") || fold_is(c, n, "years")))
+		return 0;
+	return c->toks[n + 1].kind == T_WORD && !c->toks[n + 1].cap &&
+	       !fold_in(c, n + 1, ok);
+}
 
 /* The age number at token i, and how far its span runs. */
 static size_t age_end(struct ctx *c, size_t i)
 {
 	const struct tok *t = &c->toks[i];
 	size_t n = i + 1;
+	int word = t->kind == T_WORD;
 	int has_next = n < c->ntoks && c->toks[n].kind == T_WORD;
 	const unsigned char *p = (const unsigned char *)c->text;
 	/* "14-jarige", "7-year-old" */
-	if (has_next && (c->toks[n].gap == G_GLUE ||
+	if (!word && has_next && (c->toks[n].gap == G_GLUE ||
 	                 (c->toks[n].gap == G_COMMA &&
 	                  c->toks[n].start == t->start + t->len + 1 &&
 	                  p[t->start + t->len] == '-'))) {
@@ -781,13 +1266,18 @@ static size_t age_end(struct ctx *c, size_t i)
 		    (fold_is(c, n + 1, "oud") || fold_is(c, n + 1, "old")))
 			return n + 1;
 	}
-	/* the number after a cue */
-	if (i >= 2 && fold_is(c, i - 1, "van") &&
-	    ((redact_tflags(c, i - 2) & LEX_AGENOUN) || fold_is(c, i - 2, "leeftijd")))
+	if (!word && part_of_number(c, i))
+		return 0;
+	/* the number after a cue: "een jongen van 14", "a guy of 25" */
+	int of = i >= 2 && (fold_is(c, i - 1, "van") || fold_is(c, i - 1, "of"));
+	if (of && ((redact_tflags(c, i - 2) & LEX_AGENOUN) ||
+	           fold_is(c, i - 2, "leeftijd")))
 		goto with_unit;
-	if (i >= 3 && fold_is(c, i - 1, "van") && c->toks[i - 2].cap == 0 &&
-	    (redact_tflags(c, i - 3) & LEX_AGENOUN))
-		goto with_unit; /* "een jongen ook van 14" is rare; "zoon Tim van 14" */
+	/* "zoon Tim van 14", "een jongen ook van 14" */
+	if (of && i >= 3 && (redact_tflags(c, i - 3) & LEX_AGENOUN) &&
+	    (c->toks[i - 2].cap || c->taken[c->toks[i - 2].start] ||
+	     fold_is(c, i - 2, "ook")))
+		goto with_unit;
 	if (i >= 1 && (fold_is(c, i - 1, "aged") || fold_is(c, i - 1, "age")))
 		goto with_unit;
 	if (i >= 2 && fold_is(c, i - 1, "of") && fold_is(c, i - 2, "age"))
@@ -797,28 +1287,69 @@ static size_t age_end(struct ctx *c, size_t i)
 	    p[t->start + t->len] == ')' && i > 0 &&
 	    (c->toks[i - 1].cap || (redact_tflags(c, i - 1) & LEX_AGENOUN)))
 		return i;
-	/* "hij is 14", "ze werd net 16", "Jan is 7" */
-	size_t v = i - 1;
-	if (i >= 2 && fold_in(c, v, adverbs))
+	/* "Chloe, 20, ...", "Kevin Martina, client, 29, ...", "Dewi, 27 jaar," */
+	if (i >= 1 && t->gap == G_COMMA && t->start >= 2 &&
+	    p[t->start - 2] == ',' && p[t->start - 1] == ' ') {
+		const struct tok *u = &c->toks[i - 1];
+		enum bron_cat k = redact_cat_at(c, u->start);
+		int e = closes(c, n);
+		if (e && (k == BRON_CAT_PERSON || k == BRON_CAT_PSEUDONYM ||
+		          (redact_tflags(c, i - 1) & LEX_AGENOUN) ||
+		          (fold_is(c, i - 1, "me") && e == 2)))
+			return e == 2 ? n : i;
+	}
+	/* "hij is 14", "ze werd net 16", "Jan is 7", "ik was zelf ook 19" */
+	size_t v = i ? i - 1 : 0;
+	for (int k = 0; k < 2 && v >= 1 && fold_in(c, v, adverbs); k++)
 		v--;
 	if (i >= 2 && v >= 1 && fold_in(c, v, be) &&
 	    (fold_in(c, v - 1, pronouns) || c->taken[c->toks[v - 1].start] ||
-	     c->toks[v - 1].cap || (redact_tflags(c, v - 1) & LEX_AGENOUN)) &&
-	    !(n < c->ntoks && (redact_tflags(c, n) & LEX_UNIT)) &&
-	    !(n < c->ntoks && c->toks[n].kind == T_NUM))
+	     (c->toks[v - 1].cap && !(c->toks[v - 1].sent &&
+	                              (redact_tflags(c, v - 1) & low_mask(c)))) ||
+	     (redact_tflags(c, v - 1) & LEX_AGENOUN)) &&
+	    !unit_after(c, n) && !years_of_something(c, n))
 		goto with_unit;
-	/* "toen ik 12 was" */
-	if (i >= 1 && fold_in(c, i - 1, pronouns) && n < c->ntoks &&
-	    c->toks[n].gap == G_SPACE &&
-	    (fold_is(c, n, "was") || fold_is(c, n, "werd") || fold_is(c, n, "ben")))
+	/* "she's 43", "he's nearly 16" */
+	if (i >= 1 && c->toks[v].poss && fold_in(c, v, pronouns) &&
+	    c->toks[v].kind == T_WORD && !unit_after(c, n) &&
+	    !years_of_something(c, n))
+		goto with_unit;
+	/* "leeftijd: 34" */
+	if (i >= 1 && fold_is(c, i - 1, "leeftijd"))
+		goto with_unit;
+	/* "toen ik 12 was", "toen ik 11 tot 15 was" */
+	size_t w = n;
+	if (w + 1 < c->ntoks && fold_is(c, w, "tot") &&
+	    c->toks[w + 1].kind == T_NUM)
+		w += 2;
+	if (i >= 1 && fold_in(c, i - 1, pronouns) && w < c->ntoks &&
+	    c->toks[w].gap == G_SPACE &&
+	    (fold_is(c, w, "was") || fold_is(c, w, "werd") || fold_is(c, w, "ben") ||
+	     fold_is(c, w, "is") || fold_is(c, w, "wordt")) &&
+	    (w + 1 >= c->ntoks || !unit_after(c, w + 1)))
+		return i;
+	if (i >= 3 && fold_is(c, i - 1, "tot") && c->toks[i - 2].kind == T_NUM &&
+	    fold_in(c, i - 3, pronouns) && n < c->ntoks &&
+	    (fold_is(c, n, "was") || fold_is(c, n, "werd")))
 		return i;
 	/* "sinds mijn 16e", "op haar 18de" */
 	static const char *const poss[] = {"mijn", "zijn", "haar", "je", "jouw",
 	                                   "zn", "m'n", "z'n", NULL};
-	if (i >= 1 && fold_in(c, i - 1, poss) && has_next &&
+	if (!word && i >= 1 && fold_in(c, i - 1, poss) && has_next &&
 	    c->toks[n].gap == G_GLUE &&
 	    (fold_is(c, n, "e") || fold_is(c, n, "de") || fold_is(c, n, "ste")))
 		return n;
+	/* "burned out at twenty-six, in my first job" */
+	if (i >= 1 && fold_is(c, i - 1, "at") && (n >= c->ntoks ||
+	                                          c->toks[n].gap >= G_COMMA)) {
+		unsigned val = 0;
+		if (word)
+			val = cardinal(redact_tfold(c, i), t->flen);
+		for (size_t k = 0; !word && k < t->len; k++)
+			val = val * 10 + (unsigned)(p[t->start + k] - '0');
+		if (val >= 13) /* "at eight" is a time */
+			return i;
+	}
 	return 0;
 with_unit:
 	if (has_next && c->toks[n].gap == G_SPACE && fold_is(c, n, "jaar")) {
@@ -829,21 +1360,87 @@ with_unit:
 	return i;
 }
 
+/* "zeventienjarige", "seventeen-year-old": the number's length, or 0. */
+static size_t compound_age(const char *f, size_t n)
+{
+	static const char *const ends[] = {"jarige", "jarig", "-year-old",
+	                                   "-years-old", "-jarige", NULL};
+	for (size_t k = 0; ends[k]; k++) {
+		size_t el = strlen(ends[k]);
+		if (n > el + 2 && !memcmp(f + n - el, ends[k], el) &&
+		    cardinal(f, n - el) >= 2)
+			return n - el;
+	}
+	return 0;
+}
+
+/* "op mijn vijftiende", "for my mum's seventieth": an ordinal after a
+ * possessive is someone's age when no noun follows it. */
+static int age_ordinal(struct ctx *c, size_t i, unsigned v)
+{
+	static const char *const poss[] = {"mijn", "zijn", "haar", "jouw", "hun",
+	                                   "m'n", "z'n", "my", "his", "her",
+	                                   "your", "their", NULL};
+	static const char *const before[] = {"op", "sinds", "vanaf", "tot",
+	                                     "na", "voor", "at", "since",
+	                                     "from", "until", "after", "before",
+	                                     "for", NULL};
+	static const char *const next[] = {"toen", "when", "tot", "until",
+	                                   "al", "already", NULL};
+	const struct tok *t = &c->toks[i];
+	if (i < 1 || t->gap != G_SPACE)
+		return 0;
+	const struct tok *u = &c->toks[i - 1];
+	int possessive = fold_in(c, i - 1, poss) || (u->poss && u->kind == T_WORD);
+	if (!possessive)
+		return 0;
+	size_t n = i + 1;
+	int prep = i >= 2 && fold_in(c, i - 2, before);
+	/* "op mijn vijftiende ging ik ...", not "op haar elfde verjaardag"
+	 * (the day) nor "voor de twaalfde keer" */
+	static const char *const noun[] = {"verjaardag", "birthday", "keer",
+	                                   "maal", "time", "jaar", "year", "dag",
+	                                   "day", "week", "plaats", "place", NULL};
+	if (prep && v >= 10 && !(n < c->ntoks && fold_in(c, n, noun)))
+		return 1;
+	if (!(n >= c->ntoks || c->toks[n].gap >= G_COMMA || fold_in(c, n, next)))
+		return 0;
+	return v >= 10 || prep;
+}
+
 bron_err redact_ages(struct ctx *c)
 {
 	for (size_t i = 0; i < c->ntoks; i++) {
 		const struct tok *t = &c->toks[i];
-		if (t->kind != T_NUM || t->len > 3 || c->taken[t->start])
+		if (c->taken[t->start])
 			continue;
 		unsigned v = 0;
-		for (size_t k = 0; k < t->len; k++)
-			v = v * 10 + (unsigned)(c->text[t->start + k] - '0');
-		if (v == 0 || v > 120)
-			continue;
-		/* a number inside a longer one ("1.5", "3,5") is not an age */
-		if (t->gap == G_GLUE)
-			continue;
-		size_t end = age_end(c, i);
+		size_t end = 0;
+		if (t->kind == T_NUM) {
+			if (t->len > 3)
+				continue;
+			for (size_t k = 0; k < t->len; k++)
+				v = v * 10 + (unsigned)(c->text[t->start + k] - '0');
+			if (v == 0 || v > 120)
+				continue;
+			/* a number inside a longer one ("1.5", "3,5") is not an age */
+			if (t->gap == G_GLUE)
+				continue;
+			end = age_end(c, i);
+		} else if (t->kind == T_WORD && !t->cap && t->flen >= 3 &&
+		           t->flen <= 24) {
+			const char *f = redact_tfold(c, i);
+			/* cardinals from two on: "een", "one" are too common */
+			v = cardinal(f, t->flen);
+			size_t cl = compound_age(f, t->flen);
+			if (cl) {
+				end = i; /* "zeventienjarige", "seventeen-year-old" */
+			} else if (v >= 2 && v <= 120) {
+				end = age_end(c, i);
+			} else if ((v = ordinal(f, t->flen)) >= 2 && age_ordinal(c, i, v)) {
+				end = i;
+			}
+		}
 		if (!end)
 			continue;
 		bron_err e = add_range(c, i, end, BRON_CAT_AGE);

@@ -147,6 +147,69 @@ static int host_is(const unsigned char *h, size_t n, const char *dom)
 	return n == d || h[n - d - 1] == '.';
 }
 
+/* Sites of public bodies and public information: their pages name no one. */
+static const char *const public_sites[] = {
+        "overheid.nl", "rijksoverheid.nl", "government.nl", "gov.uk",
+        "nhs.uk", "gov", "europa.eu", "wikipedia.org", "thuisarts.nl",
+        "113.nl", "nibud.nl", "uwv.nl", "belastingdienst.nl", "duo.nl",
+        "svb.nl", "cjib.nl", "juridischloket.nl", "rechtspraak.nl",
+        "politie.nl", "veiligthuis.nl", "kindertelefoon.nl", "trimbos.nl",
+        "loketgezondleven.nl", "ggd.nl", "ggdghor.nl", "mind.org.uk",
+        "samaritans.org", "citizensadvice.org.uk", "who.int", "nos.nl",
+        "bbc.co.uk", "bbc.com", "google.com", "vlaanderen.be", "belgium.be",
+        NULL};
+
+static int public_host(const unsigned char *h, size_t n)
+{
+	for (size_t k = 0; public_sites[k]; k++)
+		if (host_is(h, n, public_sites[k]))
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 when every part of s (cut at '/', '-', '.', '_', '+') is an ordinary
+ * word: "/depressie", "/mental-health".  A host is judged by the label
+ * before its top-level domain only ("thuisarts" in "www.thuisarts.nl").
+ */
+static int plain_words(const unsigned char *s, size_t n, int host)
+{
+	if (host) {
+		size_t e = n;
+		while (e > 0 && s[e - 1] != '.')
+			e--;
+		if (e == 0)
+			return 1;
+		e--; /* the dot before the TLD */
+		size_t b = e;
+		while (b > 0 && s[b - 1] != '.')
+			b--;
+		s += b;
+		n = e - b;
+	}
+	for (size_t i = 0; i < n;) {
+		while (i < n && !is_alnum(s[i]))
+			i++;
+		size_t b = i;
+		while (i < n && is_alnum(s[i]))
+			i++;
+		if (i == b)
+			break;
+		char w[LEX_KEY_MAX];
+		if (i - b > sizeof(w))
+			return 0;
+		for (size_t k = b; k < i; k++) {
+			if (is_digit(s[k]))
+				return 0;
+			w[k - b] = (char)lower(s[k]);
+		}
+		if (!(bron_lex_find(w, i - b) &
+		      (LEX_LOW_NL | LEX_LOW_EN | LEX_SAFE | LEX_ACRO)))
+			return 0;
+	}
+	return 1;
+}
+
 static int personal_link(const unsigned char *host, size_t hn,
                          const unsigned char *path, size_t pn)
 {
@@ -164,6 +227,11 @@ static int personal_link(const unsigned char *host, size_t hn,
 				return 1;
 			return pn > 1;
 		}
+	if (public_host(host, hn))
+		return 0;
+	/* a page below a private site, or a path that names someone */
+	if (pn > 1 && (!plain_words(host, hn, 1) || !plain_words(path, pn, 0)))
+		return 1;
 	static const char *const marks[] = {"/in/", "/profile", "/user", "/u/",
 	                                    "/people/", "/groups/", "/group/",
 	                                    "/~", "/@", "/members/", NULL};
@@ -334,6 +402,63 @@ static size_t digits(const struct ctx *c, size_t *i, size_t max, unsigned *v)
 	return n;
 }
 
+/* The word (ASCII letters, lower-cased) that ends just before byte i, after
+ * spaces; its length, 0 when there is none. */
+static size_t word_before(const struct ctx *c, size_t i, char *w, size_t max)
+{
+	size_t e = i;
+	while (e > 0 && P(c)[e - 1] == ' ')
+		e--;
+	size_t b = e;
+	while (b > 0 && is_alpha(P(c)[b - 1]) && e - b < max)
+		b--;
+	if (b == e || (b > 0 && is_alnum(P(c)[b - 1])))
+		return 0;
+	for (size_t k = b; k < e; k++)
+		w[k - b] = (char)lower(P(c)[k]);
+	return e - b;
+}
+
+/* The word right after byte k (after spaces), as lexicon flags. */
+static uint32_t flags_after(const struct ctx *c, size_t k)
+{
+	while (k < c->len && P(c)[k] == ' ')
+		k++;
+	char w[32];
+	size_t n = 0;
+	while (k < c->len && is_alpha(P(c)[k]) && n < sizeof(w))
+		w[n++] = (char)lower(P(c)[k++]);
+	return n && n < sizeof(w) ? bron_lex_find(w, n) : 0;
+}
+
+/*
+ * "24-11", "24/02": a day and a month without a year.  Ranges ("10-12 uur",
+ * "4-12") look the same, so this needs a leading zero or a word that
+ * announces a date.
+ */
+static int day_month(const struct ctx *c, size_t i, size_t k, unsigned a,
+                     unsigned b, size_t na, size_t nb)
+{
+	if (a < 1 || a > 31 || b < 1 || b > 12)
+		return 0;
+	if (flags_after(c, k) & LEX_UNIT)
+		return 0;
+	int zero = (na == 2 && P(c)[i] == '0') || (nb == 2 && b < 10);
+	if (zero && na == 2 && nb == 2)
+		return 1;
+	static const char *const cues[] = {"op", "on", "sinds", "since", "vanaf",
+	                                   "deadline", "datum", "date", "per",
+	                                   "tot", "until", "voor", "before",
+	                                   "na", "after", "geboren", "born",
+	                                   "by", "uiterlijk", NULL};
+	char w[16];
+	size_t n = word_before(c, i, w, sizeof(w));
+	for (size_t q = 0; n && cues[q]; q++)
+		if (strlen(cues[q]) == n && !memcmp(cues[q], w, n))
+			return na == 2 && nb == 2 ? 1 : zero || P(c)[i + na] == '/';
+	return 0;
+}
+
 static bron_err find_numeric_dates(struct ctx *c)
 {
 	const unsigned char *p = P(c);
@@ -347,6 +472,13 @@ static bron_err find_numeric_dates(struct ctx *c)
 			goto next;
 		unsigned char sep = p[k++];
 		size_t nb = digits(c, &k, 2, &b);
+		if (nb >= 1 && nb <= 2 && na <= 2 && sep != '.' && ends_here(c, k) &&
+		    (k >= c->len || p[k] != sep) && day_month(c, i, k, a, b, na, nb)) {
+			bron_err e = redact_add(c, i, k - i, BRON_CAT_DATE, 0);
+			if (e != BRON_OK)
+				return e;
+			goto next;
+		}
 		if (nb < 1 || nb > 2 || k >= c->len || p[k] != sep)
 			goto next;
 		k++;
@@ -445,6 +577,16 @@ static int word_is(const struct ctx *c, size_t i, const char *w)
 	       !memcmp(redact_tfold(c, i), w, t->flen);
 }
 
+/* A month before a year: not the name "Jan", nor "May" opening a sentence
+ * in Dutch text. */
+static int month_with_year(const struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	if (word_is(c, i, "jan") && t->cap)
+		return 0;
+	return 1;
+}
+
 static bron_err add_toks(struct ctx *c, size_t a, size_t b, enum bron_cat cat)
 {
 	size_t start = c->toks[a].start;
@@ -470,14 +612,52 @@ static bron_err find_word_dates(struct ctx *c)
 		           (c->toks[i].cap || c->lang != BRON_LANG_NL)) {
 			/* month first is English: "March 12" */
 			end = last;
+		} else if (i + 1 < c->ntoks && c->toks[i + 1].gap <= G_COMMA &&
+		           c->toks[i + 1].gap != G_GLUE && is_year(c, i + 1) &&
+		           is_month(c, i) && month_with_year(c, i)) {
+			/* "maart 2020", "June 2021" */
+			bron_err e = add_toks(c, i, i + 1, BRON_CAT_DATE);
+			if (e != BRON_OK)
+				return e;
+			i++;
+			continue;
+		}
+		if (!end && c->toks[i].kind == T_NUM && i > 0 &&
+		    c->toks[i].gap == G_SPACE && day_at(c, i, &last) &&
+		    last == i + 1 &&
+		    (word_is(c, i - 1, "de") || word_is(c, i - 1, "the")) &&
+		    (last + 1 >= c->ntoks || c->toks[last + 1].gap >= G_COMMA ||
+		     word_is(c, last + 1, "om") || word_is(c, last + 1, "at"))) {
+			/* "op de 28e", "Saturday the 18th" */
+			bron_err e = add_toks(c, i, last, BRON_CAT_DATE);
+			if (e != BRON_OK)
+				return e;
+			i = last;
+			continue;
 		}
 		if (!end)
 			continue;
+		/* "8 op 9 mei", "8 en 9 mei", "8-9 mei" */
+		size_t from = i;
+		if (c->toks[i].kind == T_NUM && i >= 2 && c->toks[i].gap == G_SPACE &&
+		    c->toks[i - 1].gap == G_SPACE &&
+		    (word_is(c, i - 1, "op") || word_is(c, i - 1, "en") ||
+		     word_is(c, i - 1, "tot") || word_is(c, i - 1, "and") ||
+		     word_is(c, i - 1, "to")) &&
+		    day_at(c, i - 2, &last) && last == i - 2 &&
+		    !c->taken[c->toks[i - 2].start])
+			from = i - 2;
+		else if (c->toks[i].kind == T_NUM && i >= 1 &&
+		         c->toks[i].gap == G_COMMA &&
+		         c->toks[i].start == c->toks[i - 1].start + c->toks[i - 1].len + 1 &&
+		         P(c)[c->toks[i].start - 1] == '-' && day_at(c, i - 1, &last) &&
+		         last == i - 1 && !c->taken[c->toks[i - 1].start])
+			from = i - 1;
 		size_t y = end + 1;
 		if (y < c->ntoks && c->toks[y].gap <= G_COMMA &&
 		    c->toks[y].gap != G_GLUE && is_year(c, y))
 			end = y;
-		bron_err e = add_toks(c, i, end, BRON_CAT_DATE);
+		bron_err e = add_toks(c, from, end, BRON_CAT_DATE);
 		if (e != BRON_OK)
 			return e;
 		i = end;
@@ -741,4 +921,81 @@ bron_err redact_patterns(struct ctx *c)
 	    (e = find_postcodes(c)) != BRON_OK || (e = find_plates(c)) != BRON_OK)
 		return e;
 	return find_numbers(c);
+}
+
+/* --- years on their own ----------------------------------------------------- */
+
+/* 1 when the sentence around token i speaks of a particular person and of
+ * no public event. */
+static int private_sentence(struct ctx *c, size_t i)
+{
+	size_t a = i, b = i + 1;
+	while (a > 0 && !c->toks[a].sent)
+		a--;
+	while (b < c->ntoks && !c->toks[b].sent)
+		b++;
+	int who = 0;
+	for (size_t k = a; k < b; k++) {
+		const struct tok *t = &c->toks[k];
+		if (t->kind != T_WORD || !t->flen)
+			continue;
+		uint32_t f = redact_tflags(c, k);
+		if (f & LEX_EVENT)
+			return 0;
+		enum bron_cat cat = redact_cat_at(c, t->start);
+		who |= (f & (LEX_PERSONAL | LEX_AGENOUN)) != 0 ||
+		       cat == BRON_CAT_PERSON || cat == BRON_CAT_PSEUDONYM;
+	}
+	return who;
+}
+
+static int season(const struct ctx *c, size_t i)
+{
+	static const char *const w[] = {"zomer", "winter", "voorjaar", "najaar",
+	                                "herfst", "lente", "die", "eind", "begin",
+	                                "summer", "spring", "autumn", "fall",
+	                                "that", "end", "start", "beginning", NULL};
+	for (size_t k = 0; w[k]; k++)
+		if (word_is(c, i, w[k]))
+			return 1;
+	return 0;
+}
+
+/*
+ * "in 2013 zat ik op een schuld", "since 1996", "in Arnhem, 2001": a year
+ * alone dates a private event when a cue comes before it and the sentence
+ * is about someone.  Runs after the names, so that "Arnhem" is a place.
+ */
+bron_err redact_years(struct ctx *c)
+{
+	for (size_t i = 1; i < c->ntoks; i++) {
+		const struct tok *t = &c->toks[i];
+		if (t->kind != T_NUM || !is_year(c, i) || c->taken[t->start] ||
+		    t->gap == G_GLUE || !ends_here(c, t->start + t->len))
+			continue;
+		/* not "2013-2015" or "2013/14" */
+		if (t->start + t->len < c->len &&
+		    strchr("-/.,", P(c)[t->start + t->len]) &&
+		    t->start + t->len + 1 < c->len &&
+		    is_digit(P(c)[t->start + t->len + 1]))
+			continue;
+		size_t p = i - 1;
+		const struct tok *u = &c->toks[p];
+		int cue = 0;
+		if (t->gap == G_SPACE && u->kind == T_WORD && !u->cap)
+			cue = (redact_tflags(c, p) & LEX_YEARCUE) ||
+			      ((word_is(c, p, "van") || word_is(c, p, "of")) && p > 0 &&
+			       season(c, p - 1));
+		else if (t->gap == G_SPACE && u->kind == T_WORD && u->sent)
+			cue = (redact_tflags(c, p) & LEX_YEARCUE) != 0;
+		else if (t->gap == G_COMMA && P(c)[t->start - 2] == ',' &&
+		         u->kind == T_WORD && c->taken[u->start])
+			cue = redact_cat_at(c, u->start) == BRON_CAT_PLACE;
+		if (!cue || !private_sentence(c, i))
+			continue;
+		bron_err e = redact_add(c, t->start, t->len, BRON_CAT_DATE, 0);
+		if (e != BRON_OK)
+			return e;
+	}
+	return BRON_OK;
 }

@@ -411,7 +411,8 @@ static const struct {
         {"verb", LEX_VERB},         {"street", LEX_STREET},
         {"abbr", LEX_ABBR},         {"unit", LEX_UNIT},
         {"birth", LEX_BIRTH},       {"place", LEX_PLACE},
-        {"notgeo", LEX_NOTGEO},
+        {"notgeo", LEX_NOTGEO},     {"event", LEX_EVENT},
+        {"personal", LEX_PERSONAL}, {"yearcue", LEX_YEARCUE},
 };
 
 /* cues.txt: "tag[,tag...] word or phrase" a line; '#' starts a comment. */
