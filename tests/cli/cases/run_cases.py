@@ -114,6 +114,7 @@ def set_header(db, h):
 
 class Runner:
     def __init__(self, bron, localedir, shim, scratch):
+        self.wrap = []  # a command to run bron under, e.g. valgrind
         self.bron = bron
         self.localedir = localedir
         self.shim = shim
@@ -141,7 +142,8 @@ class Runner:
             env.update(extra)
         return env
 
-    def run_bron(self, argv, env, passtext=None, stdin=b"", cwd=None):
+    def run_bron(self, argv, env, passtext=None, stdin=b"", cwd=None,
+                 wrapped=True):
         """Runs bron; passtext goes through a pipe named by --passphrase-fd.
         argv may hold the word "{passfd}", replaced by that descriptor."""
         rfd = None
@@ -151,10 +153,13 @@ class Runner:
                 os.write(wfd, passtext.encode())
                 os.close(wfd)
                 argv = [str(rfd) if a == "{passfd}" else a for a in argv]
-            p = subprocess.run([self.bron] + argv, input=stdin, env=env,
+            wrap = self.wrap if wrapped else []
+            p = subprocess.run(wrap + [self.bron] + argv, input=stdin,
+                               env=env,
                                cwd=cwd, capture_output=True,
                                pass_fds=(rfd,) if rfd is not None else (),
-                               start_new_session=True, timeout=STEP_TIMEOUT)
+                               start_new_session=True,
+                               timeout=STEP_TIMEOUT * (10 if wrap else 1))
         finally:
             if rfd is not None:
                 os.close(rfd)
@@ -170,7 +175,7 @@ class Runner:
             extra["ASAN_OPTIONS"] = (asan + ":" if asan else "") + \
                 "verify_asan_link_order=0"
         rc, out, err = self.run_bron(argv, self.env("en_US.UTF-8", extra),
-                                     passtext, stdin, cwd)
+                                     passtext, stdin, cwd, wrapped=False)
         if rc != 0:
             raise RuntimeError("fixture command failed (%d): bron %s\n%s" %
                                (rc, " ".join(argv), err.decode(errors="replace")))
@@ -881,6 +886,12 @@ def main():
     ap.add_argument("-v", action="store_true", help="print case titles")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directories")
+    ap.add_argument("--lang", choices=[l for l, _ in LANGS],
+                    help="run in this language only")
+    ap.add_argument("--wrap", default="",
+                    help="run every bron under this command (e.g. valgrind "
+                         "with its options); only the steps, not the "
+                         "fixtures")
     args = ap.parse_args()
 
     bron = os.path.abspath(args.bron)
@@ -904,6 +915,7 @@ def main():
         shim = os.path.abspath(args.shim) if args.shim else build_shim(scratch)
         runner = Runner(bron, os.path.abspath(args.localedir), shim, scratch)
         runner.keep = args.keep
+        runner.wrap = shlex.split(args.wrap)
         for name, err in failed_parse:
             print("FAIL %s: the case does not parse: %s" % (name, err))
             failed += 1
@@ -913,7 +925,8 @@ def main():
             if loc.lower().replace("-", "") not in have:
                 print("FAIL setup: the locale %s is not installed" % loc)
                 failed += 1
-        jobs = [(c, lang, loc) for c in cases for lang, loc in LANGS]
+        jobs = [(c, lang, loc) for c in cases for lang, loc in LANGS
+                if not args.lang or lang == args.lang]
 
         def one(job):
             c, lang, loc = job
