@@ -372,6 +372,13 @@ static uint8_t classify_gap(struct ctx *c, size_t from, size_t to)
 	if (dots) {
 		const struct tok *prev = &c->toks[c->ntoks - 1];
 		int initial = prev->kind == T_WORD && prev->len == 1;
+		/* "at 2 a.m. He": the time ends the sentence, no initial */
+		if (initial && (p[prev->start] | 32) == 'm' && c->ntoks >= 2 &&
+		    c->toks[c->ntoks - 2].len == 1 &&
+		    ((p[c->toks[c->ntoks - 2].start] | 32) == 'a' ||
+		     (p[c->toks[c->ntoks - 2].start] | 32) == 'p') &&
+		    prev->start >= 2 && p[prev->start - 1] == '.')
+			initial = 0;
 		if (dots == 1 && !other &&
 		    (initial || (redact_tflags(c, c->ntoks - 1) & LEX_ABBR)))
 			return G_DOT;

@@ -326,6 +326,11 @@ static int classify(struct ctx *c, size_t i)
 	int word = (f & low_mask(c)) != 0;
 	int prop = (f & (LEX_PROP_NL | LEX_PROP_EN)) != 0;
 	const char *fo = redact_tfold(c, i);
+	/* "I'm", "I'll": the English pronoun with its verb glued on */
+	if (t->flen >= 3 && t->flen <= 6 && fo[0] == 'i' &&
+	    (fo[1] == '\'' || (unsigned char)fo[1] == 0xe2) &&
+	    c->lang != BRON_LANG_NL)
+		return C_WORD;
 	const char *dash = memchr(fo, '-', t->flen);
 	if (!word && !dash && t->flen >= 8) {
 		/* "Facebookgroep", "Whatsappgroep": a platform and a word */
@@ -714,11 +719,23 @@ static bron_err find_institutions(struct ctx *c)
 			for (size_t n = 3; n >= 2 && !(b > i); n--)
 				if (redact_phrase(c, i, n) & LEX_INST)
 					b = i + n - 1;
+			/* "Karakter", "Fier" opening a sentence are just words */
+			if (b == i && t->sent && t->cap == 1 &&
+			    (f & low_mask(c)) &&
+			    !(i + 1 < c->ntoks && c->toks[i + 1].gap == G_SPACE &&
+			      c->toks[i + 1].cap))
+				continue;
 			/* "Hema distributiecentrum", "Schiphol Group" */
 			if (b + 1 < c->ntoks && c->toks[b + 1].gap == G_SPACE &&
 			    (inst_suffix(c, b + 1) ||
 			     (c->toks[b + 1].cap &&
 			      (redact_tflags(c, b + 1) & LEX_INSTPOST))))
+				b++;
+			/* "Woonstad Rotterdam", "Age UK Leeds": the branch's town */
+			if (b + 1 < c->ntoks && c->toks[b + 1].gap == G_SPACE &&
+			    c->toks[b + 1].cap && !c->taken[c->toks[b + 1].start] &&
+			    (redact_tflags(c, b + 1) & (LEX_PLACE | LEX_GEO)) &&
+			    !(redact_tflags(c, b + 1) & (LEX_SAFE | low_mask(c))))
 				b++;
 			e = add_range(c, i, b, BRON_CAT_INSTITUTION);
 			if (e != BRON_OK)
@@ -748,7 +765,22 @@ static bron_err find_institutions(struct ctx *c)
 			if (a > 1 && c->toks[a].gap == G_DOT &&
 			    (redact_tflags(c, a - 1) & LEX_PARTICLE))
 				a--;
+			/* "Camden and Islington NHS Foundation Trust": a public
+			 * body's acronym inside a name, with the name before it */
+			if (a >= 2 && c->toks[a].gap == G_SPACE &&
+			    c->toks[a - 1].cap == 2 && c->toks[a - 1].gap == G_SPACE &&
+			    !c->taken[c->toks[a - 1].start] &&
+			    (redact_tflags(c, a - 1) & LEX_SAFE)) {
+				size_t z = extend_left(c, a - 1, 4);
+				if (z < a - 1)
+					a = z;
+			}
 		}
+		/* "Oakwood Primary School": more endings after the first */
+		while (post && b + 1 < c->ntoks && c->toks[b + 1].gap == G_SPACE &&
+		       c->toks[b + 1].cap && !c->taken[c->toks[b + 1].start] &&
+		       (redact_tflags(c, b + 1) & LEX_INSTPOST))
+			b++;
 		/* "Stadsschouwburg", "Diakonessenhuis" on their own */
 		if (a == i && b == i && !(suffix && !t->sent && !t->poss))
 			continue;
@@ -1191,13 +1223,30 @@ static const char *const pronouns[] = {"ik", "hij", "zij", "ze", "i", "he",
                                        "you", "jij", "je", "they", NULL};
 static const char *const be[] = {"is", "was", "werd", "wordt", "turned",
                                  "turns", "became", "becomes", "ben", "bent",
-                                 "am", "are", "were", "waren", NULL};
+                                 "am", "are", "were", "waren", "word",
+                                 "worden", NULL};
+/* Verbs of becoming: "en wordt dus zesenzestig." needs no subject. */
+static const char *const become[] = {"wordt", "word", "werd", "turned",
+                                     "turns", "turning", "turn", NULL};
+/* Time words between a verb of becoming and the age: "volgende maand 80". */
+static const char *const when_words[] = {"volgende", "volgend", "vorige",
+                                         "vorig", "maand", "week", "jaar",
+                                         "next", "last", "month", "week",
+                                         "year", "dit", "this", "morgen",
+                                         "tomorrow", "vandaag", "today",
+                                         "zaterdag", "zondag", NULL};
+/* What may follow an age after "at": "left at 18 and", "at fifteen for". */
+static const char *const at_next[] = {"and", "for", "when", "after",
+                                      "because", "but", "while", "so",
+                                      "then", "until", NULL};
 static const char *const adverbs[] = {"net", "pas", "al", "bijna", "ruim",
                                       "nu", "now", "just", "only", "already",
                                       "almost", "nog", "toen", "zelf", "ook",
                                       "inmiddels", "intussen", "then",
                                       "still", "nearly", "barely", "about",
-                                      "ongeveer", "pas", "sindsdien", NULL};
+                                      "ongeveer", "pas", "sindsdien", "dan",
+                                      "dus", "straks", "eindelijk",
+                                      "finally", "maar", NULL};
 
 static int unit_after(struct ctx *c, size_t n)
 {
@@ -1239,6 +1288,39 @@ static int years_of_something(struct ctx *c, size_t n)
 	       !fold_in(c, n + 1, ok);
 }
 
+/* After "tot zijn achttien": the end of the clause or a verb, not a noun
+ * ("van mijn 3 tot mijn 5 kinderen"). */
+static int no_noun_after(struct ctx *c, size_t n)
+{
+	static const char *const ok[] = {
+	        "zat", "zaten", "woonde", "werkte", "ging", "was", "waren", "had",
+	        "heb", "heeft", "hebben", "in", "op", "bij", "toen", "lived",
+	        "worked", "went", "were", "had", "at", "in", "with", "bij",
+	        "thuis", "home", NULL};
+	return n >= c->ntoks || c->toks[n].gap >= G_COMMA || fold_in(c, n, ok) ||
+	       (redact_tflags(c, n) & LEX_VERB);
+}
+
+/* "I'll", "she'll", "they’ll": a pronoun and "will" in one token. */
+static int will_contracted(struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	const char *f = redact_tfold(c, i);
+	static const char *const who[] = {"i", "he", "she", "we", "you", "they",
+	                                  NULL};
+	if (t->kind != T_WORD || t->flen < 4 || t->flen > 9 ||
+	    memcmp(f + t->flen - 2, "ll", 2))
+		return 0;
+	for (size_t k = 0; who[k]; k++) {
+		size_t n = strlen(who[k]);
+		if (!memcmp(f, who[k], n) && n + 2 < t->flen &&
+		    (f[n] == '\'' || (unsigned char)f[n] == 0xe2) &&
+		    (t->flen == n + 3 || t->flen == n + 5))
+			return 1;
+	}
+	return 0;
+}
+
 /* The age number at token i, and how far its span runs. */
 static size_t age_end(struct ctx *c, size_t i)
 {
@@ -1273,6 +1355,11 @@ static size_t age_end(struct ctx *c, size_t i)
 	if (of && ((redact_tflags(c, i - 2) & LEX_AGENOUN) ||
 	           fold_is(c, i - 2, "leeftijd")))
 		goto with_unit;
+	/* "mijn neefje van bijna vier", "a boy of nearly 12" */
+	if (i >= 3 && fold_in(c, i - 1, adverbs) &&
+	    (fold_is(c, i - 2, "van") || fold_is(c, i - 2, "of")) &&
+	    (redact_tflags(c, i - 3) & LEX_AGENOUN) && !unit_after(c, n))
+		goto with_unit;
 	/* "zoon Tim van 14", "een jongen ook van 14" */
 	if (of && i >= 3 && (redact_tflags(c, i - 3) & LEX_AGENOUN) &&
 	    (c->toks[i - 2].cap || c->taken[c->toks[i - 2].start] ||
@@ -1281,6 +1368,13 @@ static size_t age_end(struct ctx *c, size_t i)
 	if (i >= 1 && (fold_is(c, i - 1, "aged") || fold_is(c, i - 1, "age")))
 		goto with_unit;
 	if (i >= 2 && fold_is(c, i - 1, "of") && fold_is(c, i - 2, "age"))
+		goto with_unit;
+	/* "Lotte van negen", "Callum of 23": a name, "van", a number */
+	if (of && c->toks[i - 2].cap &&
+	    redact_cat_at(c, c->toks[i - 2].start) == BRON_CAT_PERSON &&
+	    !unit_after(c, n) && !years_of_something(c, n) &&
+	    !(n < c->ntoks && (fold_is(c, n, "tot") || fold_is(c, n, "to") ||
+	                       fold_is(c, n, "uur"))))
 		goto with_unit;
 	/* "Tim (14)", "mijn dochter (7)" */
 	if (t->start > 0 && p[t->start - 1] == '(' && t->start + t->len < c->len &&
@@ -1307,8 +1401,93 @@ static size_t age_end(struct ctx *c, size_t i)
 	     (c->toks[v - 1].cap && !(c->toks[v - 1].sent &&
 	                              (redact_tflags(c, v - 1) & low_mask(c)))) ||
 	     (redact_tflags(c, v - 1) & LEX_AGENOUN)) &&
+	    !unit_after(c, n) && !years_of_something(c, n) &&
+	    !(has_next && c->toks[n].gap == G_GLUE))
+		goto with_unit;
+	/* inverted: "was ik 21 toen", "al is hij 67", "dan word ik 40" */
+	if (i >= 2 && v >= 1 && fold_in(c, v, pronouns) &&
+	    !fold_is(c, v, "die") && !fold_is(c, v, "who") &&
+	    fold_in(c, v - 1, be) && c->toks[v].gap == G_SPACE &&
+	    c->toks[v].kind == T_WORD && !unit_after(c, n) &&
+	    !years_of_something(c, n))
+		goto with_unit;
+	/* "I'll be 33", "she will be 40" */
+	if (i >= 2 && v >= 1 && fold_is(c, v, "be") &&
+	    (will_contracted(c, v - 1) ||
+	     (v >= 2 && fold_is(c, v - 1, "will") &&
+	      (fold_in(c, v - 2, pronouns) || c->taken[c->toks[v - 2].start]))) &&
 	    !unit_after(c, n) && !years_of_something(c, n))
 		goto with_unit;
+	/* "Opa wordt volgende maand 80", "he will turn 50 in May" */
+	{
+		size_t b = i ? i - 1 : 0;
+		for (int k = 0; k < 3 && b >= 1 &&
+		                (fold_in(c, b, adverbs) || fold_in(c, b, when_words));
+		     k++)
+			b--;
+		if (i >= 2 && b >= 1 && fold_in(c, b, become) &&
+		    !(has_next && c->toks[n].gap == G_GLUE) &&
+		    (fold_in(c, b - 1, pronouns) || c->taken[c->toks[b - 1].start] ||
+		     (redact_tflags(c, b - 1) & (LEX_AGENOUN | LEX_TITLE)) ||
+		     fold_is(c, b - 1, "will") || fold_is(c, b - 1, "gaat")) &&
+		    !unit_after(c, n) && !years_of_something(c, n))
+			goto with_unit;
+	}
+	/* "en wordt dus zesenzestig.", "turned twenty-three today" */
+	if (i >= 1 && v < i && fold_in(c, v, become) && closes(c, n) == 1)
+		return i;
+	if (i >= 1 && fold_in(c, i - 1, become) && n < c->ntoks &&
+	    (fold_is(c, n, "today") || fold_is(c, n, "vandaag") ||
+	     fold_is(c, n, "yesterday") || fold_is(c, n, "gisteren")))
+		return i;
+	/* ", net negentien,": an apposition after a comma */
+	if (i >= 2 && fold_in(c, i - 1, adverbs) && c->toks[i - 1].gap == G_COMMA &&
+	    c->toks[i - 1].start >= 2 &&
+	    ((const unsigned char *)c->text)[c->toks[i - 1].start - 2] == ',' &&
+	    closes(c, n) &&
+	    (!(fold_is(c, i - 1, "nu") || fold_is(c, i - 1, "now") ||
+	       fold_is(c, i - 1, "toen") || fold_is(c, i - 1, "then")) ||
+	     redact_cat_at(c, c->toks[i - 2].start) == BRON_CAT_PERSON ||
+	     (redact_tflags(c, i - 2) & LEX_AGENOUN)))
+		return closes(c, n) == 2 ? n : i;
+	/* "is vorige week 90 geworden", "is 80 jaar geworden" */
+	if (has_next && c->toks[n].gap == G_SPACE &&
+	    (fold_is(c, n, "geworden") ||
+	     ((fold_is(c, n, "jaar") || fold_is(c, n, "jaren")) &&
+	      n + 1 < c->ntoks && c->toks[n + 1].gap == G_SPACE &&
+	      fold_is(c, n + 1, "geworden")))) {
+		/* not "het is 2 jaar geworden": a term, not an age */
+		int term = 0;
+		for (size_t k = 1; k <= 4 && k <= i; k++)
+			term |= fold_is(c, i - k, "het") || fold_is(c, i - k, "dat") ||
+			        fold_is(c, i - k, "er");
+		if (!term)
+			return fold_is(c, n, "geworden") ? i : n;
+	}
+	/* "en is nu 34.", "but is already 70," */
+	if (i >= 3 && v >= 1 && v + 1 < i && fold_in(c, v, be) &&
+	    (fold_is(c, v - 1, "en") || fold_is(c, v - 1, "and") ||
+	     fold_is(c, v - 1, "maar") || fold_is(c, v - 1, "but")) &&
+	    closes(c, n))
+		return closes(c, n) == 2 ? n : i;
+	/* "Met 16 ging ik van school", "At 16 I left home" */
+	if (i >= 1 && (fold_is(c, i - 1, "met") || fold_is(c, i - 1, "at")) &&
+	    n + 1 < c->ntoks && c->toks[n].kind == T_WORD && !t->poss &&
+	    c->toks[n].gap == G_SPACE && !unit_after(c, n)) {
+		unsigned val = 0;
+		if (word)
+			val = cardinal(redact_tfold(c, i), t->flen);
+		for (size_t k = 0; !word && k < t->len; k++)
+			val = val * 10 + (unsigned)(p[t->start + k] - '0');
+		if (val >= 13 && fold_is(c, i - 1, "met") &&
+		    (fold_is(c, n + 1, "ik") || fold_is(c, n + 1, "hij")) &&
+		    !(redact_tflags(c, n) & (LEX_UNIT)))
+			return i;
+		if (val >= 13 && fold_is(c, i - 1, "at") &&
+		    (fold_is(c, n, "i") || fold_is(c, n, "he") ||
+		     fold_is(c, n, "she")))
+			return i;
+	}
 	/* "she's 43", "he's nearly 16" */
 	if (i >= 1 && c->toks[v].poss && fold_in(c, v, pronouns) &&
 	    c->toks[v].kind == T_WORD && !unit_after(c, n) &&
@@ -1322,7 +1501,19 @@ static size_t age_end(struct ctx *c, size_t i)
 	if (w + 1 < c->ntoks && fold_is(c, w, "tot") &&
 	    c->toks[w + 1].kind == T_NUM)
 		w += 2;
-	if (i >= 1 && fold_in(c, i - 1, pronouns) && w < c->ntoks &&
+	/* "toen hij 7 jaar was" */
+	if (w == n && w + 1 < c->ntoks && c->toks[w].gap == G_SPACE &&
+	    fold_is(c, w, "jaar"))
+		w++;
+	/* "die pas 62 is", "haar zoon twintig is", "Sem, die net drie is" */
+	size_t q = i ? i - 1 : 0;
+	for (int k = 0; k < 2 && q >= 1 && fold_in(c, q, adverbs); k++)
+		q--;
+	if (i >= 1 && q < i &&
+	    (fold_in(c, q, pronouns) || (redact_tflags(c, q) & LEX_AGENOUN) ||
+	     (c->toks[q].cap &&
+	      redact_cat_at(c, c->toks[q].start) == BRON_CAT_PERSON)) &&
+	    w < c->ntoks &&
 	    c->toks[w].gap == G_SPACE &&
 	    (fold_is(c, w, "was") || fold_is(c, w, "werd") || fold_is(c, w, "ben") ||
 	     fold_is(c, w, "is") || fold_is(c, w, "wordt")) &&
@@ -1335,13 +1526,30 @@ static size_t age_end(struct ctx *c, size_t i)
 	/* "sinds mijn 16e", "op haar 18de" */
 	static const char *const poss[] = {"mijn", "zijn", "haar", "je", "jouw",
 	                                   "zn", "m'n", "z'n", NULL};
+	/* "van zijn twaalf tot zijn achttien", "from her 12 to her 15" */
+	if (i >= 2 && fold_in(c, i - 1, poss) &&
+	    (((fold_is(c, i - 2, "van") || fold_is(c, i - 2, "vanaf") ||
+	       fold_is(c, i - 2, "from")) &&
+	      n + 2 < c->ntoks && (fold_is(c, n, "tot") || fold_is(c, n, "to")) &&
+	      fold_in(c, n + 1, poss) &&
+	      (c->toks[n + 2].kind == T_NUM ||
+	       cardinal(redact_tfold(c, n + 2), c->toks[n + 2].flen)) &&
+	      no_noun_after(c, n + 3)) ||
+	     (i >= 4 && (fold_is(c, i - 2, "tot") || fold_is(c, i - 2, "to")) &&
+	      fold_in(c, i - 4, poss) &&
+	      (c->toks[i - 3].kind == T_NUM ||
+	       cardinal(redact_tfold(c, i - 3), c->toks[i - 3].flen)) &&
+	      no_noun_after(c, n))) &&
+	    !unit_after(c, n))
+		return i;
 	if (!word && i >= 1 && fold_in(c, i - 1, poss) && has_next &&
 	    c->toks[n].gap == G_GLUE &&
 	    (fold_is(c, n, "e") || fold_is(c, n, "de") || fold_is(c, n, "ste")))
 		return n;
-	/* "burned out at twenty-six, in my first job" */
-	if (i >= 1 && fold_is(c, i - 1, "at") && (n >= c->ntoks ||
-	                                          c->toks[n].gap >= G_COMMA)) {
+	/* "burned out at twenty-six, in my first job", "left at 18 and" */
+	if (i >= 1 && fold_is(c, i - 1, "at") &&
+	    (n >= c->ntoks || c->toks[n].gap >= G_COMMA ||
+	     (c->toks[n].gap == G_SPACE && fold_in(c, n, at_next)))) {
 		unsigned val = 0;
 		if (word)
 			val = cardinal(redact_tfold(c, i), t->flen);

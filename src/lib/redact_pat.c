@@ -249,6 +249,27 @@ static int url_char(unsigned char ch)
 	return ch > ' ' && ch != '<' && ch != '>' && ch != '"' && ch != 0x7f;
 }
 
+/* "sanne.blogspot.com": a subdomain of a blog host is someone's site, even
+ * written without a path. */
+static int blog_host(const unsigned char *h, size_t n)
+{
+	static const char *const hosts[] = {"blogspot.com", "wordpress.com",
+	                                    "tumblr.com", "substack.com",
+	                                    "wixsite.com", "weebly.com",
+	                                    "jouwweb.nl", "webnode.nl", NULL};
+	for (size_t k = 0; hosts[k]; k++) {
+		size_t l = strlen(hosts[k]);
+		if (n > l + 1 && h[n - l - 1] == '.') {
+			size_t q = 0;
+			while (q < l && lower(h[n - l + q]) == (unsigned char)hosts[k][q])
+				q++;
+			if (q == l)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static bron_err find_links(struct ctx *c)
 {
 	const unsigned char *p = P(c);
@@ -267,7 +288,8 @@ static bron_err find_links(struct ctx *c)
 			continue;
 		}
 		int explicit = h != i || has_prefix_ci(c, i, "www.");
-		if (!explicit && (he >= c->len || p[he] != '/'))
+		if (!explicit && (he >= c->len || p[he] != '/') &&
+		    !blog_host(p + h, he - h))
 			continue;
 		size_t end = he;
 		while (end < c->len && url_char(p[end]))
@@ -450,7 +472,15 @@ static int day_month(const struct ctx *c, size_t i, size_t k, unsigned a,
 	                                   "deadline", "datum", "date", "per",
 	                                   "tot", "until", "voor", "before",
 	                                   "na", "after", "geboren", "born",
-	                                   "by", "uiterlijk", NULL};
+	                                   "by", "uiterlijk", "maandag",
+	                                   "dinsdag", "woensdag", "donderdag",
+	                                   "vrijdag", "zaterdag", "zondag", "ma",
+	                                   "di", "wo", "do", "vr", "za", "zo",
+	                                   "monday", "tuesday", "wednesday",
+	                                   "thursday", "friday", "saturday",
+	                                   "sunday", "mon", "tue", "tues", "wed",
+	                                   "thu", "thur", "thurs", "fri", "sat",
+	                                   "sun", NULL};
 	char w[16];
 	size_t n = word_before(c, i, w, sizeof(w));
 	for (size_t q = 0; n && cues[q]; q++)
@@ -594,6 +624,35 @@ static bron_err add_toks(struct ctx *c, size_t a, size_t b, enum bron_cat cat)
 	return redact_add(c, start, end - start, cat, 0);
 }
 
+/* "op de 18de vieren we", "on the 22nd I'll": an ordinal day after "op de"
+ * or "on the", unless a noun follows it ("op de 3e verdieping"). */
+static int on_the_day(const struct ctx *c, size_t i, size_t last)
+{
+	static const char *const nouns[] = {
+	        "verdieping", "etage", "plaats", "plek", "rij", "keer", "maal",
+	        "klas", "graad", "ronde", "poging", "versie", "druk", "eeuw",
+	        "dag", "week", "jaar", "les", "sessie", "afspraak", "kind",
+	        "kwartaal", "divisie", "floor", "place", "time", "round", "row",
+	        "century", "grade", "attempt", "day", "week", "year", "session",
+	        "lesson", "child", "try", "step", "stap", "hole", "lap", "hulp",
+	        "helft", "kamer", "etappe", "bank", "lijn", "trede", "groep",
+	        "half", "line", "room", "stage", "leg", "episode", "aflevering",
+	        "hoofdstuk", "chapter", "page", "pagina", "bladzijde", NULL};
+	if (i < 2 || last != i + 1 || c->toks[i - 1].gap != G_SPACE ||
+	    !((word_is(c, i - 2, "op") && word_is(c, i - 1, "de")) ||
+	      (word_is(c, i - 2, "on") && word_is(c, i - 1, "the"))))
+		return 0;
+	size_t n = last + 1;
+	if (n >= c->ntoks)
+		return 1;
+	if (c->toks[n].kind != T_WORD)
+		return 0;
+	for (size_t k = 0; nouns[k]; k++)
+		if (word_is(c, n, nouns[k]))
+			return 0;
+	return 1;
+}
+
 /* "12 maart 2019", "12 maart", "March 12th, 2019", "the 3rd of May". */
 static bron_err find_word_dates(struct ctx *c)
 {
@@ -627,7 +686,8 @@ static bron_err find_word_dates(struct ctx *c)
 		    last == i + 1 &&
 		    (word_is(c, i - 1, "de") || word_is(c, i - 1, "the")) &&
 		    (last + 1 >= c->ntoks || c->toks[last + 1].gap >= G_COMMA ||
-		     word_is(c, last + 1, "om") || word_is(c, last + 1, "at"))) {
+		     word_is(c, last + 1, "om") || word_is(c, last + 1, "at") ||
+		     on_the_day(c, i, last))) {
 			/* "op de 28e", "Saturday the 18th" */
 			bron_err e = add_toks(c, i, last, BRON_CAT_DATE);
 			if (e != BRON_OK)
@@ -966,6 +1026,20 @@ static int season(const struct ctx *c, size_t i)
  * alone dates a private event when a cue comes before it and the sentence
  * is about someone.  Runs after the names, so that "Arnhem" is a place.
  */
+/* "for most of 2020", "de rest van 2019", "the end of 2016" */
+static int part_of_year(const struct ctx *c, size_t i)
+{
+	static const char *const parts[] = {"most", "rest", "end", "start",
+	                                    "beginning", "half", "middle",
+	                                    "helft", "eind", "einde", "begin",
+	                                    "midden", "rest", "zomer", "winter",
+	                                    NULL};
+	for (size_t k = 0; parts[k]; k++)
+		if (word_is(c, i, parts[k]))
+			return 1;
+	return 0;
+}
+
 bron_err redact_years(struct ctx *c)
 {
 	for (size_t i = 1; i < c->ntoks; i++) {
@@ -985,7 +1059,10 @@ bron_err redact_years(struct ctx *c)
 		if (t->gap == G_SPACE && u->kind == T_WORD && !u->cap)
 			cue = (redact_tflags(c, p) & LEX_YEARCUE) ||
 			      ((word_is(c, p, "van") || word_is(c, p, "of")) && p > 0 &&
-			       season(c, p - 1));
+			       (season(c, p - 1) || part_of_year(c, p - 1))) ||
+			      ((word_is(c, p, "jaar") || word_is(c, p, "year")) &&
+			       p > 0 && c->toks[p].gap == G_SPACE &&
+			       (word_is(c, p - 1, "het") || word_is(c, p - 1, "the")));
 		else if (t->gap == G_SPACE && u->kind == T_WORD && u->sent)
 			cue = (redact_tflags(c, p) & LEX_YEARCUE) != 0;
 		else if (t->gap == G_COMMA && P(c)[t->start - 2] == ',' &&

@@ -155,7 +155,7 @@ static void vb_text(struct vbuf *b, enum bron_view_format f, const char *s,
 
 struct rendered {
 	size_t cut, replaced[BRON_CAT_COUNT];
-	int unclosed, empty;
+	int unclosed;
 };
 
 static void add_suspects(struct bron_view *v, const struct bron_redaction *red)
@@ -257,7 +257,6 @@ static bron_err render_text(struct bron_view *v, struct vbuf *b,
 		for (size_t k = 0; k < red.nrepl; k++)
 			if ((unsigned)red.repl[k].cat < BRON_CAT_COUNT)
 				out->replaced[red.repl[k].cat]++;
-		out->empty = red.len == 0;
 		add_suspects(v, &red);
 		emit_redacted(b, v->o.format, &red);
 	}
