@@ -112,6 +112,33 @@ static bron_err head_ok(const uint8_t *buf, size_t len, uint8_t kind,
 	return BRON_OK;
 }
 
+typedef int (*field_fn)(void *obj, uint8_t tag, const uint8_t *v, size_t len,
+                        unsigned *seen);
+
+/*
+ * Checks the kind and version bytes, then hands every field to fn.
+ * BRON_OK when all of them parse (*seen tells which appeared); else the
+ * error, with err filled.
+ */
+static bron_err decode_fields(const uint8_t *buf, size_t len, uint8_t kind,
+                              uint8_t version, field_fn fn, void *obj,
+                              unsigned *seen, struct bron_error *err)
+{
+	bron_err e = head_ok(buf, len, kind, version, err);
+	if (e != BRON_OK)
+		return e;
+	size_t i = 2, vlen;
+	uint8_t tag;
+	const uint8_t *v;
+	int r;
+	while ((r = tlv_next(buf, len, &i, &tag, &v, &vlen)) == 1)
+		if (fn(obj, tag, v, vlen, seen) != 0)
+			break;
+	return r == 0 ? BRON_OK
+	              : bron_fail(err, BRON_E_CODEC,
+	                          _("a record's contents are malformed"));
+}
+
 /* ---- pseudonyms ---- */
 
 void bron_name_release(struct bron_name *n)
@@ -156,9 +183,10 @@ bron_err bron_name_encode(const struct bron_name *n, uint8_t **out,
 	return encode(emit_name, n, out, len, err);
 }
 
-static int name_field(struct bron_name *n, uint8_t tag, const uint8_t *v,
-                      size_t len, unsigned *seen)
+static int name_field(void *obj, uint8_t tag, const uint8_t *v, size_t len,
+                      unsigned *seen)
 {
+	struct bron_name *n = obj;
 	switch (tag) {
 	case N_CREATED:
 		if (once(seen, tag) || len != 8)
@@ -179,23 +207,16 @@ static int name_field(struct bron_name *n, uint8_t tag, const uint8_t *v,
 bron_err bron_name_decode(const uint8_t *buf, size_t len, struct bron_name *n,
                           struct bron_error *err)
 {
+	unsigned seen = 0, need = (1u << N_CREATED) | (1u << N_NAME);
 	memset(n, 0, sizeof(*n));
-	bron_err e = head_ok(buf, len, BRON_KIND_NAME, BRON_NAME_VERSION, err);
-	if (e != BRON_OK)
-		return e;
-	size_t i = 2, vlen;
-	uint8_t tag;
-	const uint8_t *v;
-	unsigned seen = 0;
-	int r;
-	while ((r = tlv_next(buf, len, &i, &tag, &v, &vlen)) == 1)
-		if (name_field(n, tag, v, vlen, &seen) != 0)
-			break;
-	unsigned need = (1u << N_CREATED) | (1u << N_NAME);
-	if (r == 0 && (seen & need) == need)
+	bron_err e = decode_fields(buf, len, BRON_KIND_NAME, BRON_NAME_VERSION,
+	                           name_field, n, &seen, err);
+	if (e == BRON_OK && (seen & need) == need)
 		return BRON_OK;
 	bron_name_release(n);
-	return bron_fail(err, BRON_E_CODEC, _("a record's contents are malformed"));
+	return e != BRON_OK ? e
+	                    : bron_fail(err, BRON_E_CODEC,
+	                                _("a record's contents are malformed"));
 }
 
 /* ---- the log of views ---- */
@@ -238,9 +259,10 @@ bron_err bron_shared_encode(const struct bron_shared *s, uint8_t **out,
 	return encode(emit_shared, s, out, len, err);
 }
 
-static int shared_field(struct bron_shared *s, uint8_t tag, const uint8_t *v,
+static int shared_field(void *obj, uint8_t tag, const uint8_t *v,
                         size_t len, unsigned *seen)
 {
+	struct bron_shared *s = obj;
 	switch (tag) {
 	case S_WHEN:
 		if (once(seen, tag) || len != 8)
@@ -279,21 +301,15 @@ static int shared_field(struct bron_shared *s, uint8_t tag, const uint8_t *v,
 bron_err bron_shared_decode(const uint8_t *buf, size_t len,
                             struct bron_shared *s, struct bron_error *err)
 {
-	memset(s, 0, sizeof(*s));
-	bron_err e = head_ok(buf, len, BRON_KIND_SHARED, BRON_SHARED_VERSION,
-	                     err);
-	if (e != BRON_OK)
-		return e;
-	size_t i = 2, vlen;
-	uint8_t tag;
-	const uint8_t *v;
 	unsigned seen = 0;
-	int r;
-	while ((r = tlv_next(buf, len, &i, &tag, &v, &vlen)) == 1)
-		if (shared_field(s, tag, v, vlen, &seen) != 0)
-			break;
-	if (r == 0 && (seen & (1u << S_WHEN)) && s->format)
+	memset(s, 0, sizeof(*s));
+	bron_err e = decode_fields(buf, len, BRON_KIND_SHARED,
+	                           BRON_SHARED_VERSION, shared_field, s, &seen,
+	                           err);
+	if (e == BRON_OK && (seen & (1u << S_WHEN)) && s->format)
 		return BRON_OK;
 	bron_shared_release(s);
-	return bron_fail(err, BRON_E_CODEC, _("a record's contents are malformed"));
+	return e != BRON_OK ? e
+	                    : bron_fail(err, BRON_E_CODEC,
+	                                _("a record's contents are malformed"));
 }
