@@ -43,6 +43,16 @@ struct bron_level_change {
 	char *why;             /* may be NULL */
 };
 
+/*
+ * One part of a four-phase story (bron story): the text the author wrote
+ * about one phase.  Parts are kept in the order written; a part whose phase
+ * is lower than the one before it records a step back.
+ */
+struct bron_story_part {
+	int phase;  /* 1..4 */
+	char *text; /* not NULL */
+};
+
 struct bron_entry {
 	int64_t created;       /* seconds since the epoch, UTC */
 	int64_t updated;
@@ -54,6 +64,20 @@ struct bron_entry {
 	size_t ntags;
 	struct bron_level_change *history;
 	size_t nhistory;
+	/* Reflection structure, all optional (docs/FORMAT.md, tags 0x90-). */
+	char **kinds;          /* kinds of experience (vocabulary keys) */
+	size_t nkinds;
+	int phase;             /* recovery phase 1..4 the entry is about; 0 */
+	char **aspects;        /* recovery aspects touched (keys) */
+	size_t naspects;
+	char **helped;         /* helping factors: keys or the author's words */
+	size_t nhelped;
+	char **hindered;       /* hindering factors, likewise */
+	size_t nhindered;
+	uint64_t experience;   /* the experience it belongs to; 0 for none */
+	struct bron_story_part *story;
+	size_t nstory;
+	int draft;             /* 1: a story still being written */
 };
 
 /* Zeroes e; allocates nothing. */
@@ -89,6 +113,28 @@ bron_err bron_entry_decode_summary(const uint8_t *buf, size_t len,
 /* Appends a copy of tag; BRON_E_NOMEM on failure. */
 bron_err bron_entry_add_tag(struct bron_entry *e, const char *tag,
                             struct bron_error *err);
+
+/* Appends a copy of s to a string list such as e->kinds or e->helped. */
+bron_err bron_strlist_add(char ***list, size_t *n, const char *s,
+                          struct bron_error *err);
+/* Wipes and frees a string list and sets it empty. */
+void bron_strlist_clear(char ***list, size_t *n);
+
+/* The translated name of a recovery phase 1..4 ("overwhelmed", ...). */
+const char *bron_phase_label(int phase);
+
+/*
+ * The entry's whole text as the author reads it: the body, then each story
+ * part under a heading with its phase (a step back says so).  *out is the
+ * caller's (free with bron_secret_free(*out, *len + 1)); an entry without
+ * text gives "".
+ */
+bron_err bron_entry_text(const struct bron_entry *e, char **out, size_t *len,
+                         struct bron_error *err);
+
+/* Appends a story part (phase 1..4, text copied). */
+bron_err bron_entry_add_part(struct bron_entry *e, int phase,
+                             const char *text, struct bron_error *err);
 
 /*
  * Records a level change at time when (with an optional reason) and sets

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bron/chart.h"
 #include "bron/entry.h"
 #include "bron/error.h"
 #include "bron/redact.h"
@@ -79,6 +80,38 @@ struct bron_view *bron_view_new(const struct bron_view_opts *opts,
 /* Offers one entry; the view keeps what it may show.  id goes to the log. */
 bron_err bron_view_add(struct bron_view *v, uint64_t id,
                        const struct bron_entry *e, struct bron_error *err);
+
+/* One disclosure note, its role already put in words. */
+struct bron_view_note {
+	int64_t when;
+	const char *role, *context, *outcome, *differently;
+};
+
+/*
+ * An experience with the notes and the phase path the caller chose for this
+ * view (labels already translated; keys for JSON).
+ */
+struct bron_view_experience {
+	uint64_t id;
+	int decision;             /* a bron_level: only shareable ever shows */
+	const char *title;
+	const char *kind_label, *kind_key;
+	const char *area_key;
+	const struct bron_view_note *notes;
+	size_t nnotes;
+	const struct bron_phase_point *path; /* oldest first */
+	size_t npath;
+};
+
+/*
+ * Offers an experience; the view keeps it only when the author decided to
+ * use it (decision shareable).  Its title and notes are cut and redacted
+ * like entries; in HTML the paths of all kept experiences are drawn as one
+ * picture.  Experiences come after the entries, in the order offered.
+ */
+bron_err bron_view_add_experience(struct bron_view *v,
+                                  const struct bron_view_experience *x,
+                                  struct bron_error *err);
 
 /*
  * Renders the view.  *text (NUL-terminated) is the caller's; st and the

@@ -41,6 +41,16 @@ enum complete {
 	C_WITHHELD,
 	C_LANG,
 	C_NAMES_SUB,
+	C_KIND,       /* kinds of experience */
+	C_PHASE,      /* recovery phases 1..4 */
+	C_ASPECT,     /* recovery aspects */
+	C_HELPED,     /* helping factors, or the author's own words */
+	C_HINDERED,   /* hindering factors, likewise */
+	C_ROLE,       /* who a disclosure is for */
+	C_DECISION,   /* use, not-yet, never */
+	C_EXP_SUB,    /* experience add|list|show|edit */
+	C_TRIG_SUB,   /* triggers add|remove|show */
+	C_TRIG_LIST,  /* trigger, signal, helps */
 };
 
 #define OPT_ARG 0x1      /* takes a value */

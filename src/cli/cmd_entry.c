@@ -3,6 +3,7 @@
  * delete and level.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +13,12 @@
 #include <unistd.h>
 
 #include "bron/markup.h"
+#include "bron/reflect.h"
 #include "bron/sort.h"
 #include "cli.h"
 #include "commands.h"
 #include "i18n.h"
+#include "vocab.h"
 
 
 /* ---- reading text ---- */
@@ -71,7 +74,7 @@ char *read_body(FILE *in, int interactive)
 	return buf;
 }
 
-static void free_text(char *s)
+void free_text(char *s)
 {
 	if (s)
 		bron_secret_free(s, strlen(s));
@@ -80,7 +83,7 @@ static void free_text(char *s)
 /* ---- output helpers ---- */
 
 /* Prints a local date, with the time of day when with_time is set. */
-static void print_date(FILE *out, int64_t t, int with_time)
+void print_date(FILE *out, int64_t t, int with_time)
 {
 	char buf[64];
 	time_t tt = (time_t)t;
@@ -239,6 +242,10 @@ void parse_filter(const struct args *a, struct filter *f)
 	f->level = (s = arg_value(a, "level")) ? level_parse(s) : -1;
 	f->area = (s = arg_value(a, "area")) ? area_key(s) : NULL;
 	f->tag = arg_value(a, "tag");
+	f->kind = (s = arg_value(a, "kind")) ? vocab_key(&vocab_kinds, s) : NULL;
+	f->aspect = (s = arg_value(a, "aspect")) ? vocab_key(&vocab_aspects, s)
+	                                         : NULL;
+	f->phase = (s = arg_value(a, "phase")) ? phase_parse(s) : 0;
 	if ((s = arg_value(a, "since")) && date_parse(s, now, &f->since) == 0)
 		f->has_since = 1;
 	if ((s = arg_value(a, "until")) && date_parse(s, now, &f->until) == 0) {
@@ -281,8 +288,22 @@ static int text_match(struct gather *g, const char *s)
 	return s && text_match_bytes(g, s, strlen(s));
 }
 
+static int has_word(char *const *list, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], key) == 0)
+			return 1;
+	return 0;
+}
+
 int filter_matches(const struct filter *f, const struct bron_entry *e)
 {
+	if (f->kind && !has_word(e->kinds, e->nkinds, f->kind))
+		return 0;
+	if (f->aspect && !has_word(e->aspects, e->naspects, f->aspect))
+		return 0;
+	if (f->phase && e->phase != f->phase)
+		return 0;
 	if (f->level >= 0 && (int)e->level != f->level)
 		return 0;
 	if (f->area && (!e->area || strcmp(e->area, f->area) != 0))
@@ -305,6 +326,9 @@ static int entry_matches(struct gather *g, const struct bron_entry *e)
 		return 1;
 	if (text_match(g, e->title) || text_match(g, e->body))
 		return 1;
+	for (size_t i = 0; i < e->nstory; i++)
+		if (text_match(g, e->story[i].text))
+			return 1;
 	for (size_t i = 0; i < e->ntags; i++)
 		if (text_match(g, e->tags[i]))
 			return 1;
@@ -583,8 +607,8 @@ int cmd_search(struct cli *c, const struct args *a)
 /* ---- one entry ---- */
 
 /* Loads entry id; *rev gets its revision. */
-static int load_entry(struct cli *c, bron_id id, struct bron_entry *e,
-                      uint64_t *rev)
+int load_entry(struct cli *c, bron_id id, struct bron_entry *e,
+               uint64_t *rev)
 {
 	struct bron_error err;
 	uint8_t *data;
@@ -592,8 +616,14 @@ static int load_entry(struct cli *c, bron_id id, struct bron_entry *e,
 	if (bron_vault_get(c->vault, id, &data, &len, rev, &err) != BRON_OK)
 		return fail(&err);
 	if (len == 0 || data[0] != BRON_KIND_ENTRY) {
+		int exp = len && data[0] == BRON_KIND_EXPERIENCE;
 		bron_secret_free(data, len);
-		say_error(_("%016llx is not an entry"), (unsigned long long)id);
+		if (exp)
+			say_error(_("%016llx is an experience, not an entry; 'bron "
+			            "experience show' shows it"),
+			          (unsigned long long)id);
+		else
+			say_error(_("%016llx is not an entry"), (unsigned long long)id);
 		return EXIT_NOTHING;
 	}
 	bron_err code = bron_entry_decode(data, len, e, &err);
@@ -602,8 +632,8 @@ static int load_entry(struct cli *c, bron_id id, struct bron_entry *e,
 }
 
 /* Saves e as id (0: new) on top of revision rev. */
-static int save_entry(struct cli *c, bron_id *id, uint64_t rev,
-                      const struct bron_entry *e)
+int save_entry(struct cli *c, bron_id *id, uint64_t rev,
+               const struct bron_entry *e)
 {
 	struct bron_error err;
 	uint8_t *buf;
@@ -632,6 +662,68 @@ static int set_tags(struct bron_entry *e, const struct args *a)
 			return fail(&err);
 	}
 	return EXIT_OK;
+}
+
+/* Fills list from every value of option name, as keys of v when v is set
+ * (the values were checked before), else as typed. */
+static int set_list(char ***list, size_t *n, const struct args *a,
+                    const char *name, const struct vocab *v)
+{
+	struct bron_error err;
+	bron_strlist_clear(list, n);
+	for (int i = 0; i < a->nset; i++) {
+		if (strcmp(a->set[i].opt->name, name) != 0)
+			continue;
+		const char *val = a->set[i].value;
+		const char *key = v ? vocab_key(v, val) : NULL;
+		if (bron_strlist_add(list, n, key ? key : val, &err) != BRON_OK)
+			return fail(&err);
+	}
+	return EXIT_OK;
+}
+
+/*
+ * The reflection structure from the options: with replace (edit) only the
+ * options given change; add starts empty anyway.  "--experience none" and
+ * "--phase none" clear.
+ */
+static int set_structure(struct cli *c, struct bron_entry *e,
+                         const struct args *a)
+{
+	static const struct {
+		const char *name;
+		const struct vocab *v;
+		size_t off_list, off_n;
+	} lists[] = {
+		{"kind", &vocab_kinds, offsetof(struct bron_entry, kinds),
+		 offsetof(struct bron_entry, nkinds)},
+		{"aspect", &vocab_aspects, offsetof(struct bron_entry, aspects),
+		 offsetof(struct bron_entry, naspects)},
+		{"helped", &vocab_helped, offsetof(struct bron_entry, helped),
+		 offsetof(struct bron_entry, nhelped)},
+		{"hindered", &vocab_hindered, offsetof(struct bron_entry, hindered),
+		 offsetof(struct bron_entry, nhindered)},
+	};
+	const char *s;
+	int rc = EXIT_OK;
+	for (size_t i = 0; rc == EXIT_OK && i < sizeof(lists) / sizeof(lists[0]);
+	     i++) {
+		if (!arg_flag(a, lists[i].name))
+			continue;
+		char ***list = (char ***)((char *)e + lists[i].off_list);
+		size_t *n = (size_t *)((char *)e + lists[i].off_n);
+		rc = set_list(list, n, a, lists[i].name, lists[i].v);
+	}
+	if (rc == EXIT_OK && (s = arg_value(a, "phase")))
+		e->phase = strcmp(s, "none") == 0 ? 0 : phase_parse(s);
+	if (rc == EXIT_OK && (s = arg_value(a, "experience"))) {
+		bron_id xid = 0;
+		if (strcmp(s, "none") != 0)
+			rc = resolve_experience(c, s, &xid, NULL, NULL);
+		if (rc == EXIT_OK)
+			e->experience = xid;
+	}
+	return rc;
 }
 
 static int dup_into(char **slot, const char *s)
@@ -691,6 +783,8 @@ int cmd_add(struct cli *c, const struct args *a)
 		rc = dup_into(&e.area, area);
 	if (rc == EXIT_OK)
 		rc = set_tags(&e, a);
+	if (rc == EXIT_OK)
+		rc = set_structure(c, &e, a);
 	bron_id id = 0;
 	if (rc == EXIT_OK) {
 		warn_unclosed(&e);
@@ -708,14 +802,32 @@ static void print_label(const char *label, int width)
 	printf("%s%*s ", label, width - (int)columns(label, strlen(label)), "");
 }
 
+/* A labelled line of vocabulary words (or the author's own words). */
+static void print_words(const char *label, int width, const struct vocab *v,
+                        char *const *list, size_t n)
+{
+	if (!n)
+		return;
+	print_label(label, width);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i ? "; " : "", vocab_label(v, list[i]));
+	printf("\n");
+}
+
 static void print_entry(struct cli *c, bron_id id, const struct bron_entry *e)
 {
 	const char *b = c->color ? "\033[1m" : "", *r = c->color ? "\033[0m" : "";
-	const char *labels[] = {_("id:"), _("written:"), _("level:"), _("area:"),
-	                        _("tags:")};
+	const char *labels[] = {_("id:"),     _("written:"),    _("level:"),
+	                        _("area:"),   _("tags:"),       _("kind:"),
+	                        _("phase:"),  _("aspects:"),    _("helped:"),
+	                        _("hindered:"), _("experience:")};
+	/* Which of the optional lines are there: only those set the width. */
+	const int shown[] = {1, 1, 1, 1, 1, e->nkinds > 0, e->phase > 0,
+	                     e->naspects > 0, e->nhelped > 0, e->nhindered > 0,
+	                     e->experience != 0};
 	int w = 10; /* the values line up under the longest label */
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if ((int)columns(labels[i], strlen(labels[i])) > w)
+		if (shown[i] && (int)columns(labels[i], strlen(labels[i])) > w)
 			w = (int)columns(labels[i], strlen(labels[i]));
 	printf("%s%s%s\n", b, e->title && *e->title ? e->title : _("(untitled)"),
 	       r);
@@ -741,9 +853,32 @@ static void print_entry(struct cli *c, bron_id id, const struct bron_entry *e)
 			printf("%s%s", i ? " " : "", e->tags[i]);
 		printf("\n");
 	}
-	printf("\n%s", e->body ? e->body : "");
-	if (e->body && *e->body && e->body[strlen(e->body) - 1] != '\n')
+	print_words(labels[5], w, &vocab_kinds, e->kinds, e->nkinds);
+	if (e->phase) {
+		print_label(labels[6], w);
+		printf("%d, %s\n", e->phase, bron_phase_label(e->phase));
+	}
+	print_words(labels[7], w, &vocab_aspects, e->aspects, e->naspects);
+	print_words(labels[8], w, &vocab_helped, e->helped, e->nhelped);
+	print_words(labels[9], w, &vocab_hindered, e->hindered, e->nhindered);
+	if (e->experience) {
+		print_label(labels[10], w);
+		printf("%016llx\n", (unsigned long long)e->experience);
+	}
+	if (e->draft)
+		printf("%s\n", _("(a story still being written: 'bron story' "
+		                 "goes on with it)"));
+	char *text = NULL;
+	size_t tlen = 0;
+	struct bron_error err;
+	if (bron_entry_text(e, &text, &tlen, &err) != BRON_OK) {
+		say_error("%s", err.msg);
+		return;
+	}
+	printf("\n%s", text);
+	if (tlen && text[tlen - 1] != '\n')
 		printf("\n");
+	bron_secret_free(text, tlen + 1);
 	if (e->nhistory) {
 		printf("\n%s\n", _("Level history:"));
 		for (size_t i = 0; i < e->nhistory; i++) {
@@ -757,6 +892,17 @@ static void print_entry(struct cli *c, bron_id id, const struct bron_entry *e)
 			printf("\n");
 		}
 	}
+}
+
+/* ", "name": [...]" for a list of words. */
+static void json_list(const char *name, char *const *list, size_t n)
+{
+	printf(", \"%s\": [", name);
+	for (size_t i = 0; i < n; i++) {
+		printf("%s", i ? ", " : "");
+		json_string(stdout, list[i]);
+	}
+	printf("]");
 }
 
 static void print_entry_json(bron_id id, const struct bron_entry *e)
@@ -776,6 +922,28 @@ static void print_entry_json(bron_id id, const struct bron_entry *e)
 	}
 	printf("], \"body\": ");
 	json_string(stdout, e->body);
+	json_list("kinds", e->kinds, e->nkinds);
+	printf(", \"phase\": ");
+	if (e->phase)
+		printf("%d", e->phase);
+	else
+		printf("null");
+	json_list("aspects", e->aspects, e->naspects);
+	json_list("helped", e->helped, e->nhelped);
+	json_list("hindered", e->hindered, e->nhindered);
+	if (e->experience)
+		printf(", \"experience\": \"%016llx\"",
+		       (unsigned long long)e->experience);
+	else
+		printf(", \"experience\": null");
+	printf(", \"story\": [");
+	for (size_t i = 0; i < e->nstory; i++) {
+		printf("%s{\"phase\": %d, \"text\": ", i ? ", " : "",
+		       e->story[i].phase);
+		json_string(stdout, e->story[i].text);
+		printf("}");
+	}
+	printf("], \"draft\": %s", e->draft ? "true" : "false");
 	printf(", \"history\": [");
 	for (size_t i = 0; i < e->nhistory; i++) {
 		const struct bron_level_change *h = &e->history[i];
@@ -805,6 +973,30 @@ int cmd_show(struct cli *c, const struct args *a)
 	return EXIT_OK;
 }
 
+/* Opens the entry's whole text (body and story) in the editor. */
+static int edit_whole_text(const struct bron_entry *e, char **out)
+{
+	struct bron_error err;
+	char *text;
+	size_t len;
+	if (bron_entry_text(e, &text, &len, &err) != BRON_OK)
+		return fail(&err);
+	int rc = edit_text(text, out);
+	bron_secret_free(text, len + 1);
+	return rc;
+}
+
+static int same_text(const struct bron_entry *e, const char *s)
+{
+	char *text;
+	size_t len;
+	if (bron_entry_text(e, &text, &len, NULL) != BRON_OK)
+		return 0;
+	int same = strcmp(text, s) == 0;
+	bron_secret_free(text, len + 1);
+	return same;
+}
+
 int cmd_edit(struct cli *c, const struct args *a)
 {
 	struct bron_entry e;
@@ -815,7 +1007,12 @@ int cmd_edit(struct cli *c, const struct args *a)
 	int rc = load_by_prefix(c, a->pos[0], &id, &e, &rev);
 	if (rc != EXIT_OK)
 		return rc;
+	static const char *const structure[] = {"kind", "phase", "aspect",
+	                                        "helped", "hindered",
+	                                        "experience", NULL};
 	int meta = arg_flag(a, "title") || arg_flag(a, "tag") || area;
+	for (int i = 0; structure[i]; i++)
+		meta |= arg_flag(a, structure[i]);
 	if (arg_value(a, "title"))
 		rc = dup_into(&e.title, arg_value(a, "title"));
 	if (rc == EXIT_OK && area)
@@ -826,6 +1023,8 @@ int cmd_edit(struct cli *c, const struct args *a)
 		e.ntags = 0;
 		rc = set_tags(&e, a);
 	}
+	if (rc == EXIT_OK)
+		rc = set_structure(c, &e, a);
 	if (rc == EXIT_OK && (!meta || arg_flag(a, "edit"))) {
 		char *body = NULL;
 		if (!isatty(STDIN_FILENO) && !arg_flag(a, "edit")) {
@@ -840,15 +1039,20 @@ int cmd_edit(struct cli *c, const struct args *a)
 				rc = EXIT_NOTHING;
 			}
 		} else {
-			rc = edit_text(e.body, &body);
+			rc = edit_whole_text(&e, &body);
 		}
 		if (rc == EXIT_OK) {
-			if (!meta && e.body && strcmp(body, e.body) == 0) {
+			if (!meta && same_text(&e, body)) {
 				free_text(body);
 				bron_entry_release(&e);
 				fprintf(stderr, "%s\n", _("nothing changed"));
 				return EXIT_OK;
 			}
+			/* A story edited as text becomes ordinary text, its
+			 * phase headings kept as lines. */
+			for (size_t i = 0; i < e.nstory; i++)
+				free_text(e.story[i].text);
+			e.nstory = 0;
 			free_text(e.body);
 			e.body = body;
 		}

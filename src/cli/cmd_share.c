@@ -17,11 +17,13 @@
 
 #include "bron/markup.h"
 #include "bron/redact.h"
+#include "bron/reflect.h"
 #include "bron/share.h"
 #include "bron/view.h"
 #include "cli.h"
 #include "commands.h"
 #include "i18n.h"
+#include "vocab.h"
 
 /* How each category is named in the preview's summary. */
 static const char *const cat_labels[BRON_CAT_COUNT] = {
@@ -135,9 +137,95 @@ struct collect {
 	bron_id *ids;
 	size_t n, cap;
 	struct namelist names;
+	/* experiences the author decided to use, their notes, and the phases
+	 * of shareable entries that belong to an experience */
+	struct xkeep {
+		bron_id id;
+		struct bron_experience x;
+	} *x;
+	size_t nx;
+	struct bron_disclosure *d;
+	size_t nd;
+	struct xpoint {
+		uint64_t exp;
+		int64_t when;
+		int phase, in_view;
+	} *pts;
+	size_t npts;
 	struct bron_error why;
 	bron_err err;
 };
+
+/* Room for one more in a doubling array. */
+static int room(void **arr, size_t n, size_t size)
+{
+	if ((n & (n - 1)) == 0) { /* 0, 1, 2, 4, ... */
+		void *p = realloc(*arr, (n ? 2 * n : 1) * size);
+		if (!p)
+			return -1;
+		*arr = p;
+	}
+	return 0;
+}
+
+static int in_range(const struct filter *f, int64_t t)
+{
+	return (!f->has_since || t >= f->since) &&
+	       (!f->has_until || t < f->until);
+}
+
+/*
+ * Experiences, notes and phase points for the view.  Only experiences the
+ * author decided to use are kept past this point; a selection by tag or
+ * aspect (which experiences do not have) leaves them all out.
+ */
+static int collect_reflection(struct collect *k, bron_id id,
+                              const uint8_t *data, size_t len)
+{
+	const struct filter *f = k->f;
+	if (data[0] == BRON_KIND_EXPERIENCE) {
+		struct bron_experience x;
+		if (bron_experience_decode(data, len, &x, &k->why) != BRON_OK)
+			return -1;
+		int keep = x.decision == BRON_LEVEL_SHAREABLE && !f->tag &&
+		           !f->aspect && (!f->area ||
+		                          (x.area && strcmp(x.area, f->area) == 0)) &&
+		           (!f->kind || (x.kind && strcmp(x.kind, f->kind) == 0)) &&
+		           (!f->phase || bron_experience_phase(&x) == f->phase);
+		if (keep && room((void **)&k->x, k->nx, sizeof(*k->x)) == 0) {
+			k->x[k->nx].id = id;
+			k->x[k->nx++].x = x;
+			return 0;
+		}
+		bron_experience_release(&x);
+		return keep ? -2 : 0;
+	}
+	if (data[0] == BRON_KIND_DISCLOSURE) {
+		struct bron_disclosure d;
+		if (bron_disclosure_decode(data, len, &d, &k->why) != BRON_OK)
+			return -1;
+		int keep = in_range(f, d.when);
+		if (keep && room((void **)&k->d, k->nd, sizeof(*k->d)) == 0) {
+			k->d[k->nd++] = d;
+			return 0;
+		}
+		bron_disclosure_release(&d);
+		return keep ? -2 : 0;
+	}
+	return 0;
+}
+
+static int keep_point(struct collect *k, const struct bron_entry *e,
+                      int in_view)
+{
+	if (e->level != BRON_LEVEL_SHAREABLE || !e->experience || !e->phase)
+		return 0;
+	if (room((void **)&k->pts, k->npts, sizeof(*k->pts)) != 0)
+		return -1;
+	k->pts[k->npts++] = (struct xpoint){e->experience, e->created,
+	                                    e->phase, in_view};
+	return 0;
+}
 
 static int keep_entry(struct collect *k, bron_id id, struct bron_entry *e)
 {
@@ -176,6 +264,13 @@ static int collect_one(void *ctx, bron_id id, uint64_t rev,
 		}
 		return 0;
 	}
+	if (k->f && len && (data[0] == BRON_KIND_EXPERIENCE ||
+	                    data[0] == BRON_KIND_DISCLOSURE)) {
+		int r = collect_reflection(k, id, data, len);
+		if (r != 0)
+			k->err = r == -1 ? k->why.code : BRON_E_NOMEM;
+		return r != 0;
+	}
 	if (!k->f || !len || data[0] != BRON_KIND_ENTRY)
 		return 0;
 	struct bron_entry e;
@@ -188,7 +283,9 @@ static int collect_one(void *ctx, bron_id id, uint64_t rev,
 	int wanted = e.level == BRON_LEVEL_SHAREABLE ||
 	             (e.level == BRON_LEVEL_NOT_YET &&
 	              k->withheld != BRON_WITHHELD_OMIT);
-	if (wanted && filter_matches(k->f, &e) && keep_entry(k, id, &e) != 0)
+	int match = filter_matches(k->f, &e);
+	if (keep_point(k, &e, wanted && match) != 0 ||
+	    (wanted && match && keep_entry(k, id, &e) != 0))
 		k->err = BRON_E_NOMEM;
 	bron_entry_release(&e);
 	return k->err != BRON_OK;
@@ -201,6 +298,13 @@ static void collect_free(struct collect *k)
 	free(k->e);
 	free(k->ids);
 	names_free(&k->names);
+	for (size_t i = 0; i < k->nx; i++)
+		bron_experience_release(&k->x[i].x);
+	free(k->x);
+	for (size_t i = 0; i < k->nd; i++)
+		bron_disclosure_release(&k->d[i]);
+	free(k->d);
+	free(k->pts);
 }
 
 static int collect(struct cli *c, struct collect *k)
@@ -346,7 +450,7 @@ static int write_all(int fd, const char *buf, size_t len)
  * alone; with it the file is replaced through a temporary name, so a
  * failure never leaves half a view in place of the old one.
  */
-static int write_view(const char *path, const char *text, size_t len,
+int write_private_file(const char *path, const char *text, size_t len,
                       int force)
 {
 	struct stat st;
@@ -511,6 +615,87 @@ static void print_marked(FILE *out, int color, const char *text, size_t len,
 	fwrite(text + at, 1, len - at, out);
 }
 
+static int by_point_time(const void *a, const void *b)
+{
+	const struct bron_phase_point *x = a, *y = b;
+	return (x->when > y->when) - (x->when < y->when);
+}
+
+static int by_exp_created(const void *a, const void *b)
+{
+	const struct xkeep *x = a, *y = b;
+	if (x->x.created != y->x.created)
+		return x->x.created < y->x.created ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Offers one experience with its notes and phase path.  With a date
+ * selection it appears only when a note or one of its entries falls in it.
+ */
+static int add_experience(struct bron_view *v, const struct collect *k,
+                          const struct xkeep *xk, int json,
+                          struct bron_error *err)
+{
+	const struct filter *f = k->f;
+	const struct bron_experience *x = &xk->x;
+	size_t nnotes = 0, npath = x->nphases, in_view = 0;
+	for (size_t i = 0; i < k->nd; i++)
+		nnotes += k->d[i].experience == xk->id;
+	for (size_t i = 0; i < k->npts; i++)
+		if (k->pts[i].exp == xk->id) {
+			npath++;
+			in_view += k->pts[i].in_view;
+		}
+	if ((f->has_since || f->has_until) && !nnotes && !in_view)
+		return EXIT_OK;
+	struct bron_view_note *notes = calloc(nnotes ? nnotes : 1,
+	                                      sizeof(*notes));
+	struct bron_phase_point *path = calloc(npath ? npath : 1,
+	                                       sizeof(*path));
+	if (!notes || !path) {
+		free(notes);
+		free(path);
+		err->code = BRON_E_NOMEM;
+		snprintf(err->msg, sizeof(err->msg), "%s", _("out of memory"));
+		return EXIT_INTERNAL;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < k->nd; i++) {
+		const struct bron_disclosure *d = &k->d[i];
+		if (d->experience != xk->id)
+			continue;
+		notes[n++] = (struct bron_view_note){
+			d->when, json ? d->role : vocab_label(&vocab_roles, d->role),
+			d->context,
+			d->outcome, d->differently};
+	}
+	n = 0;
+	for (size_t i = 0; i < x->nphases; i++)
+		path[n++] = x->phases[i];
+	for (size_t i = 0; i < k->npts; i++)
+		if (k->pts[i].exp == xk->id)
+			path[n++] = (struct bron_phase_point){k->pts[i].when,
+			                                      k->pts[i].phase};
+	qsort(path, npath, sizeof(*path), by_point_time);
+	struct bron_view_experience ve = {
+		.id = xk->id,
+		.decision = x->decision,
+		.title = x->title,
+		.kind_label = x->kind ? vocab_label(&vocab_kinds, x->kind) : NULL,
+		.kind_key = x->kind,
+		.area_key = x->area,
+		.notes = notes,
+		.nnotes = nnotes,
+		.path = path,
+		.npath = npath,
+	};
+	bron_err code = bron_view_add_experience(v, &ve, err);
+	free(notes);
+	free(path);
+	return code == BRON_OK ? EXIT_OK : EXIT_INTERNAL;
+}
+
 static int make_view(const struct bron_view_opts *o, struct bron_redactor *r,
                      struct collect *k, struct bron_view **v,
                      struct bron_error *err)
@@ -520,6 +705,10 @@ static int make_view(const struct bron_view_opts *o, struct bron_redactor *r,
 		return fail(err);
 	for (size_t i = 0; i < k->n; i++)
 		if (bron_view_add(*v, k->ids[i], &k->e[i], err) != BRON_OK)
+			return fail(err);
+	for (size_t i = 0; i < k->nx; i++)
+		if (add_experience(*v, k, &k->x[i], o->format == BRON_VIEW_JSON,
+		                   err) != EXIT_OK)
 			return fail(err);
 	return EXIT_OK;
 }
@@ -540,6 +729,42 @@ static int add_names(struct bron_redactor *r, const struct namelist *l,
 			return fail(err);
 	}
 	return EXIT_OK;
+}
+
+struct bron_redactor *vault_redactor(struct cli *c)
+{
+	struct bron_error err;
+	struct collect k = {0};
+	struct bron_redactor *r = NULL;
+	if (collect(c, &k) == EXIT_OK) {
+		r = bron_redactor_new(BRON_LANG_AUTO, &err);
+		if (!r)
+			fail(&err);
+		else if (add_names(r, &k.names, &err) != EXIT_OK) {
+			bron_redactor_free(r);
+			r = NULL;
+		}
+	}
+	collect_free(&k);
+	return r;
+}
+
+char *redact_plain(struct bron_redactor *r, const char *s)
+{
+	struct bron_error err;
+	struct bron_redaction red = {0};
+	char *cut = NULL, *out = NULL;
+	size_t cutlen = 0;
+	if (bron_markup_cut(s, strlen(s), "[\xe2\x80\xa6]", &cut, &cutlen, NULL,
+	                    &err) == BRON_OK &&
+	    bron_redact(r, cut, cutlen, &red, &err) == BRON_OK)
+		out = strdup(red.text);
+	else
+		fail(&err);
+	bron_redaction_free(&red);
+	if (cut)
+		bron_secret_free(cut, cutlen + 1);
+	return out;
 }
 
 int cmd_supervision(struct cli *c, const struct args *a)
@@ -577,6 +802,8 @@ int cmd_supervision(struct cli *c, const struct args *a)
 	k.withheld = o.withheld;
 	if ((rc = collect(c, &k)) != EXIT_OK)
 		goto done;
+	if (k.nx > 1)
+		qsort(k.x, k.nx, sizeof(*k.x), by_exp_created);
 	r = bron_redactor_new(BRON_LANG_AUTO, &err);
 	if (!r) {
 		rc = fail(&err);
@@ -621,7 +848,7 @@ int cmd_supervision(struct cli *c, const struct args *a)
 	if (out) {
 		/* Written, then logged; a view that cannot be logged is taken
 		 * back, so the log never misses a file that bron wrote. */
-		rc = write_view(out, text, len, arg_flag(a, "force"));
+		rc = write_private_file(out, text, len, arg_flag(a, "force"));
 		if (rc == EXIT_OK && log_view(c, a, v, &st, out, &err) != BRON_OK) {
 			unlink(out);
 			rc = fail(&err);

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "i18n.h"
+#include "vocab.h"
 
 /* ---- vocabularies ---- */
 
@@ -275,6 +276,28 @@ void strv_free(char **v)
 
 /* ---- the table ---- */
 
+#define STRUCTURE_FILTERS                                                   \
+	{"kind", 'k', OPT_ARG, C_KIND,                                      \
+	 N_("only entries about this kind of experience")},                 \
+	{"phase", 'p', OPT_ARG, C_PHASE,                                    \
+	 N_("only entries about this recovery phase (1-4)")},               \
+	{"aspect", 0, OPT_ARG, C_ASPECT,                                    \
+	 N_("only entries touching this recovery aspect")}
+
+/* add and edit: the reflection structure of an entry */
+#define STRUCTURE_OPTS(what)                                                \
+	{"kind", 'k', OPT_ARG | OPT_MULTI, C_KIND,                          \
+	 N_("a kind of experience; give it again for more")},              \
+	{"phase", 'p', OPT_ARG, C_PHASE,                                    \
+	 N_("the recovery phase the entry is about: 1 to 4")},              \
+	{"aspect", 0, OPT_ARG | OPT_MULTI, C_ASPECT,                        \
+	 N_("a recovery aspect the entry touches; again for more")},       \
+	{"helped", 0, OPT_ARG | OPT_MULTI | OPT_PRIVATE, C_HELPED,          \
+	 N_("what helped: a factor below or your own words")},             \
+	{"hindered", 0, OPT_ARG | OPT_MULTI | OPT_PRIVATE, C_HINDERED,      \
+	 N_("what hindered: a factor below or your own words")},           \
+	{"experience", 'x', OPT_ARG, C_ID, what}
+
 #define FILTER_OPTS                                                         \
 	{"level", 'l', OPT_ARG, C_LEVEL, N_("only entries at this level")}, \
 	{"tag", 't', OPT_ARG | OPT_PRIVATE, C_TAG,                          \
@@ -282,6 +305,7 @@ void strv_free(char **v)
 	{"area", 'a', OPT_ARG, C_AREA, N_("only entries in this life area")}, \
 	{"since", 0, OPT_ARG, C_DATE, N_("only entries from this day on")}, \
 	{"until", 0, OPT_ARG, C_DATE, N_("only entries up to this day")},   \
+	STRUCTURE_FILTERS,                                                  \
 	{"json", 0, 0, C_NONE, N_("print JSON for scripts")}
 
 /* init, passwd and recover: how strong the new passphrase's protection is */
@@ -301,6 +325,7 @@ static const struct opt add_opts[] = {
 	 N_("a tag; give it again for more")},
 	{"area", 'a', OPT_ARG, C_AREA, N_("the life area the entry is about")},
 	{"edit", 'e', 0, C_NONE, N_("write the text in $EDITOR")},
+	STRUCTURE_OPTS(N_("the experience (its id) the entry belongs to")),
 	{NULL, 0, 0, C_NONE, NULL},
 };
 static const struct opt list_opts[] = {
@@ -318,6 +343,7 @@ static const struct opt edit_opts[] = {
 	{"area", 'a', OPT_ARG, C_AREA, N_("a new life area")},
 	{"edit", 'e', 0, C_NONE,
 	 N_("also edit the text when changing other fields")},
+	STRUCTURE_OPTS(N_("the experience (its id, or none) it belongs to")),
 	{NULL, 0, 0, C_NONE, NULL},
 };
 static const struct opt delete_opts[] = {
@@ -340,6 +366,7 @@ static const struct opt supervision_opts[] = {
 	{"area", 'a', OPT_ARG, C_AREA, N_("only entries in this life area")},
 	{"since", 0, OPT_ARG, C_DATE, N_("only entries from this day on")},
 	{"until", 0, OPT_ARG, C_DATE, N_("only entries up to this day")},
+	STRUCTURE_FILTERS,
 	{"withheld", 0, OPT_ARG, C_WITHHELD,
 	 N_("not-yet-shareable entries: omit (default), placeholder or count")},
 	{"format", 'f', OPT_ARG, C_FORMAT, N_("md (default), txt, html or json")},
@@ -358,6 +385,55 @@ static const struct opt redact_opts[] = {
 	 N_("a file of names to replace: one 'name' or 'name=label' a line")},
 	{"lang", 0, OPT_ARG, C_LANG,
 	 N_("the text's language: auto (default), nl or en")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt experience_opts[] = {
+	{"title", 0, OPT_ARG | OPT_PRIVATE, C_NONE, N_("with edit: a new title")},
+	{"kind", 'k', OPT_ARG, C_KIND, N_("the kind of experience")},
+	{"area", 'a', OPT_ARG, C_AREA, N_("the life area it happened in")},
+	{"when", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("when it happened, in your own words (2015, as a child)")},
+	{"phase", 'p', OPT_ARG, C_PHASE,
+	 N_("the phase you are in now with it: 1 to 4")},
+	{"decision", 'd', OPT_ARG, C_DECISION,
+	 N_("use it professionally: use, not-yet or never")},
+	{"json", 0, 0, C_NONE, N_("with list: print JSON for scripts")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt story_opts[] = {
+	{"title", 0, OPT_ARG | OPT_PRIVATE, C_NONE, N_("the story's title")},
+	{"level", 'l', OPT_ARG, C_LEVEL,
+	 N_("shareable, not-yet-shareable or private (the default)")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt plan_opts[] = {
+	{"show", 0, 0, C_NONE, N_("show the plan instead of writing one")},
+	{"what", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("what exactly you would share (else asked)")},
+	{"with", 0, OPT_ARG, C_NONE,
+	 N_("with whom: roles with commas between (else asked)")},
+	{"why", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("what it should bring the other person (else asked)")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt disclosed_opts[] = {
+	{"role", 'r', OPT_ARG | OPT_PRIVATE, C_ROLE,
+	 N_("with whom, as a role, never a name (else asked)")},
+	{"context", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("the situation (else asked)")},
+	{"outcome", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("how it went (else asked)")},
+	{"differently", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("what you would do differently (else asked)")},
+	{"list", 0, 0, C_NONE, N_("list what you shared of it so far")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt overview_opts[] = {
+	{"svg", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("write the picture as SVG to this file (0600)")},
+	{"force", 0, 0, C_NONE, N_("replace the file if it exists")},
+	{"shareable", 0, 0, C_NONE,
+	 N_("only what a supervision view may show (redacted)")},
 	{NULL, 0, 0, C_NONE, NULL},
 };
 static const struct opt none_opts[] = {
@@ -397,6 +473,30 @@ const struct command commands[] = {
 	{"redact", cmd_redact, 0, 0, 0, {C_NONE}, "",
 	 N_("redact text from standard input to standard output (no vault)"),
 	 redact_opts},
+	{"experience", cmd_experience, CMD_VAULT | CMD_PRIVATE_POS, 1, 2,
+	 {C_EXP_SUB, C_ID}, N_("add TITLE | list | show ID | edit ID"),
+	 N_("the inventory of your experiences, each with a decision"),
+	 experience_opts},
+	{"story", cmd_story, CMD_VAULT, 0, 1, {C_ID}, N_("[EXPERIENCE]"),
+	 N_("write an experience phase by phase, guided (resumable)"),
+	 story_opts},
+	{"plan", cmd_plan, CMD_VAULT, 1, 1, {C_ID}, N_("EXPERIENCE"),
+	 N_("what you would share, with whom and why, and the check"),
+	 plan_opts},
+	{"disclosed", cmd_disclosed, CMD_VAULT, 1, 1, {C_ID}, N_("EXPERIENCE"),
+	 N_("note that you shared something of an experience, and how it went"),
+	 disclosed_opts},
+	{"triggers", cmd_triggers, CMD_VAULT | CMD_PRIVATE_POS, 0, 3,
+	 {C_TRIG_SUB, C_TRIG_LIST, C_NONE},
+	 N_("[show | add LIST TEXT | remove LIST NUMBER]"),
+	 N_("your plan for triggers, early signals and what helps (private)"),
+	 none_opts},
+	{"prompt", cmd_prompt, CMD_VAULT, 0, 1, {C_AREA}, N_("[AREA]"),
+	 N_("a reflection question, preferably about what is still missing"),
+	 none_opts},
+	{"overview", cmd_overview, CMD_VAULT, 0, 0, {C_NONE}, "",
+	 N_("counts and each experience's path through the phases"),
+	 overview_opts},
 	{"passwd", cmd_passwd, 0, 0, 0, {C_NONE}, "",
 	 N_("change the passphrase"), passphrase_opts},
 	{"recover", cmd_recover, 0, 0, 0, {C_NONE}, "",
@@ -452,23 +552,59 @@ static int check_value(enum complete what, const char *v)
 	case C_FORMAT:
 	case C_WITHHELD:
 	case C_LANG:
-	case C_NAMES_SUB: {
+	case C_NAMES_SUB:
+	case C_EXP_SUB:
+	case C_TRIG_SUB:
+	case C_TRIG_LIST: {
 		const char *const *w = what == C_FORMAT     ? format_names
 		                       : what == C_WITHHELD ? withheld_names
 		                       : what == C_LANG     ? lang_names
+		                       : what == C_EXP_SUB  ? experience_subcommands
+		                       : what == C_TRIG_SUB ? triggers_subcommands
+		                       : what == C_TRIG_LIST ? triggers_lists
 		                                            : names_subcommands;
 		if (word_index(w, v) >= 0)
 			return EXIT_OK;
 		say_error(_("'%s' is not one of: %s"), v,
-		          what == C_FORMAT     ? "md, txt, html, json"
-		          : what == C_WITHHELD ? "omit, placeholder, count"
-		          : what == C_LANG     ? "auto, nl, en"
-		                               : "add, list, remove");
+		          what == C_FORMAT      ? "md, txt, html, json"
+		          : what == C_WITHHELD  ? "omit, placeholder, count"
+		          : what == C_LANG      ? "auto, nl, en"
+		          : what == C_EXP_SUB   ? "add, list, show, edit"
+		          : what == C_TRIG_SUB  ? "show, add, remove"
+		          : what == C_TRIG_LIST ? "trigger, signal, helps"
+		                                : "add, list, remove");
 		return EXIT_USAGE;
 	}
+	case C_KIND:
+	case C_ASPECT:
+	case C_DECISION: {
+		const struct vocab *voc = what == C_KIND     ? &vocab_kinds
+		                          : what == C_ASPECT ? &vocab_aspects
+		                                             : &vocab_decisions;
+		if (vocab_index(voc, v) >= 0 ||
+		    (what == C_DECISION && decision_parse(v) >= 0))
+			return EXIT_OK;
+		say_error(_("unknown %s '%s'; 'help %s' lists them"), _(voc->what),
+		          v, what == C_DECISION ? "experience" : "add");
+		return EXIT_USAGE;
+	}
+	case C_PHASE:
+		if (phase_parse(v) || strcmp(v, "none") == 0)
+			return EXIT_OK;
+		say_error(_("unknown phase '%s'; use 1 to 4 (or overwhelmed, "
+		            "struggling, living-with, background)"),
+		          v);
+		return EXIT_USAGE;
+	case C_HELPED:
+	case C_HINDERED:
+	case C_ROLE:
 	case C_TAG:
 		if (*v)
 			return EXIT_OK;
+		if (what != C_TAG) {
+			say_error(_("an empty value is not allowed here"));
+			return EXIT_USAGE;
+		}
 		say_error(_("a tag cannot be empty"));
 		return EXIT_USAGE;
 	default:
@@ -490,8 +626,10 @@ static int check_values(const struct command *cmd, const struct args *a)
 		}
 	for (int i = 0; i < a->npos && i < 3; i++) {
 		enum complete w = cmd->pos_complete[i];
-		int rc = w == C_LEVEL || w == C_NAMES_SUB ? check_value(w, a->pos[i])
-		                                          : EXIT_OK;
+		int rc = w == C_LEVEL || w == C_NAMES_SUB || w == C_EXP_SUB ||
+		                 w == C_TRIG_SUB || w == C_TRIG_LIST || w == C_AREA
+		                 ? check_value(w, a->pos[i])
+		                 : EXIT_OK;
 		if (rc != EXIT_OK)
 			return rc;
 	}
@@ -568,6 +706,26 @@ static void print_vocabularies(const struct command *cmd)
 			       _(areas[i].label));
 		blank = 1;
 	}
+	static const struct {
+		enum complete what;
+		const struct vocab *v;
+		const char *heading;
+	} lists[] = {
+		{C_KIND, &vocab_kinds, N_("Kinds of experience:")},
+		{C_PHASE, &vocab_phases, N_("Recovery phases (or 1 to 4):")},
+		{C_ASPECT, &vocab_aspects, N_("Recovery aspects:")},
+		{C_HELPED, &vocab_helped, N_("Helping factors (or your own words):")},
+		{C_HINDERED, &vocab_hindered,
+		 N_("Hindering factors (or your own words):")},
+		{C_ROLE, &vocab_roles, N_("Roles (or your own words, never a name):")},
+		{C_DECISION, &vocab_decisions, N_("Decisions:")},
+	};
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (takes(cmd, lists[i].what)) {
+			printf("%s", blank ? "" : "\n");
+			vocab_print(lists[i].v, _(lists[i].heading));
+			blank = 1;
+		}
 	if (takes(cmd, C_DATE)) {
 		printf("%s%s", blank ? "" : "\n",
 		       _("Dates: 2026-11-28, 28-11-2026, today, yesterday, vandaag, "

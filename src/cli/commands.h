@@ -28,6 +28,50 @@ int cmd_supervision(struct cli *c, const struct args *a);
 int cmd_shared(struct cli *c, const struct args *a);
 int cmd_redact(struct cli *c, const struct args *a);
 
+int cmd_experience(struct cli *c, const struct args *a);
+int cmd_story(struct cli *c, const struct args *a);
+int cmd_plan(struct cli *c, const struct args *a);
+int cmd_disclosed(struct cli *c, const struct args *a);
+int cmd_triggers(struct cli *c, const struct args *a);
+int cmd_prompt(struct cli *c, const struct args *a);
+int cmd_overview(struct cli *c, const struct args *a);
+
+/* Subcommand words (cmd_reflect.c). */
+extern const char *const experience_subcommands[];
+extern const char *const triggers_subcommands[];
+extern const char *const triggers_lists[];
+
+/*
+ * Resolves an id prefix to an experience; with x set, also loads it (release
+ * it with bron_experience_release) and its revision.  Prints why not.
+ */
+struct bron_experience;
+int resolve_experience(struct cli *c, const char *prefix, bron_id *id,
+                       struct bron_experience *x, uint64_t *rev);
+
+/* Writes text to a new file, 0600 (cmd_share.c); with force it replaces. */
+int write_private_file(const char *path, const char *text, size_t len,
+                       int force);
+/*
+ * A redactor that knows the vault's pseudonyms (cmd_share.c); NULL after
+ * printing why.  Free it with bron_redactor_free.
+ */
+struct bron_redactor;
+struct bron_redactor *vault_redactor(struct cli *c);
+/* s with private passages cut and identifying details replaced, as in a
+ * supervision view; malloc'ed (wipe with free_text), NULL on failure. */
+char *redact_plain(struct bron_redactor *r, const char *s);
+/* Loads entry id (cmd_entry.c); *rev gets its revision.  Prints why not. */
+int load_entry(struct cli *c, bron_id id, struct bron_entry *e,
+               uint64_t *rev);
+/* Saves e as id (0: new) on top of revision rev.  Prints why not. */
+int save_entry(struct cli *c, bron_id *id, uint64_t rev,
+               const struct bron_entry *e);
+/* Wipes and frees a string (NULL is fine). */
+void free_text(char *s);
+/* Prints a local date, with the time of day when with_time is set. */
+void print_date(FILE *out, int64_t t, int with_time);
+
 /* Short ids as list prints them: the first ID_SHORT hex digits. */
 #define ID_SHORT 8
 /* Prints s as a JSON string, or null for NULL. */
@@ -45,6 +89,9 @@ struct filter {
 	int level;        /* -1: any */
 	const char *tag;  /* NULL: any */
 	const char *area; /* canonical key or NULL */
+	const char *kind; /* kind-of-experience key or NULL */
+	const char *aspect; /* recovery-aspect key or NULL */
+	int phase;        /* 1..4, 0: any */
 	int64_t since, until; /* [since, until) */
 	int has_since, has_until;
 	char *query;      /* folded search text, NULL for list */

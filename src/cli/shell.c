@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "i18n.h"
+#include "vocab.h"
 
 #define PROMPT "bron> "
 
@@ -199,6 +200,26 @@ static char **values_for(enum complete what)
 		return copy_strv(lang_names, "");
 	case C_NAMES_SUB:
 		return copy_strv(names_subcommands, "");
+	case C_KIND:
+		return copy_strv(vocab_kinds.names, "");
+	case C_PHASE:
+		return copy_strv(vocab_phases.names, "");
+	case C_ASPECT:
+		return copy_strv(vocab_aspects.names, "");
+	case C_HELPED:
+		return copy_strv(vocab_helped.names, "");
+	case C_HINDERED:
+		return copy_strv(vocab_hindered.names, "");
+	case C_ROLE:
+		return copy_strv(vocab_roles.names, "");
+	case C_DECISION:
+		return copy_strv(vocab_decisions.names, "");
+	case C_EXP_SUB:
+		return copy_strv(experience_subcommands, "");
+	case C_TRIG_SUB:
+		return copy_strv(triggers_subcommands, "");
+	case C_TRIG_LIST:
+		return copy_strv(triggers_lists, "");
 	default:
 		return NULL;
 	}

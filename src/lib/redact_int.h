@@ -125,6 +125,10 @@ bron_err redact_years(struct ctx *c);
 bron_err redact_name_variants(struct bron_redactor *r, const char *name,
                               size_t index);
 
+/* The day an ordinal word names ("twaalfde", "twenty-first"), or 0
+ * (redact_names.c). */
+unsigned redact_day_ordinal(const char *s, size_t n);
+
 /* Character classes for UTF-8 text. */
 int redact_is_letter(const unsigned char *p, size_t n, size_t *clen);
 int redact_is_upper(const unsigned char *p, size_t n);

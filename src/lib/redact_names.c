@@ -587,7 +587,8 @@ static const char *const inst_ends[] = {
         "ziekenhuis", "gasthuis", "huis", "kliniek", "school", "college",
         "centrum", "bank", "bureau", "techniek", "schouwburg", "theater",
         "hallen", "opvang", "zorg", "kerk", "moskee", "instituut", "academie",
-        "stichting", "praktijk", "apotheek", "bad", "groep", NULL};
+        "stichting", "praktijk", "apotheek", "bad", "groep", "bedrijf",
+        "kantoor", NULL};
 
 static int inst_suffix(struct ctx *c, size_t i)
 {
@@ -626,6 +627,38 @@ static int acronym(struct ctx *c, size_t i)
 	              low_mask(c)));
 }
 
+/* Token j follows a capitalised word across " & " and is capitalised
+ * itself: "Hoens & Partners", "Marks & Spencer". */
+static int ampersand(const struct ctx *c, size_t j)
+{
+	const struct tok *p = &c->toks[j - 1], *t = &c->toks[j];
+	size_t e = p->start + p->len;
+	return t->gap == G_COMMA && p->cap && t->cap && t->start == e + 3 &&
+	       !memcmp(c->text + e, " & ", 3);
+}
+
+/* "Christelijk Lyceum", "Katholieke Universiteit", "Catholic High": the
+ * faith a school or hospital has in its name, which alone is kept. */
+static int faith_adjective(const struct ctx *c, size_t i)
+{
+	static const char *const w[] = {
+	        "christelijk", "christelijke", "katholiek", "katholieke",
+	        "rooms-katholieke", "protestants", "protestantse",
+	        "gereformeerd", "gereformeerde", "hervormd", "hervormde",
+	        "islamitisch", "islamitische", "joods", "joodse", "evangelisch",
+	        "evangelische", "catholic", "christian", "jewish", "islamic",
+	        "methodist", "baptist", "anglican", NULL};
+	return c->toks[i].cap && fold_in(c, i, w);
+}
+
+/* Legal forms written in lower case after a name: "Kompas vzw". */
+static int legal_form(const struct ctx *c, size_t i)
+{
+	static const char *const w[] = {"vzw", "bv", "nv", "asbl", "vof",
+	                                "ltd", NULL};
+	return fold_in(c, i, w);
+}
+
 /*
  * The name after an institution word at i: capitalised words, the particles
  * between them, and a region or country at the end ("Kredietbank
@@ -640,7 +673,7 @@ static size_t name_after(struct ctx *c, size_t i)
 	    (fold_is(c, j, "van") || fold_is(c, j, "of") || fold_is(c, j, "voor")) &&
 	    (f & LEX_INSTPOST))
 		j++; /* "Universiteit van Amsterdam" */
-	while (j < c->ntoks && c->toks[j].gap == G_SPACE &&
+	while (j < c->ntoks && (c->toks[j].gap == G_SPACE || ampersand(c, j)) &&
 	       c->toks[j].kind == T_WORD && !c->taken[c->toks[j].start]) {
 		uint32_t g = redact_tflags(c, j);
 		if (g & LEX_STREET)
@@ -673,8 +706,10 @@ static bron_err find_institutions(struct ctx *c)
 		struct tok *t = &c->toks[i];
 		if (t->kind != T_WORD || !t->flen || c->taken[t->start])
 			continue;
-		/* every case below needs a capital here or just after */
-		if (!t->cap && !(i + 1 < c->ntoks && c->toks[i + 1].cap))
+		/* every case below needs a capital here or just after, or
+		 * just before a legal form ("Kompas vzw") */
+		if (!t->cap && !(i + 1 < c->ntoks && c->toks[i + 1].cap) &&
+		    !legal_form(c, i))
 			continue;
 		uint32_t f = redact_tflags(c, i);
 		bron_err e = BRON_OK;
@@ -754,9 +789,43 @@ static bron_err find_institutions(struct ctx *c)
 			i += 2;
 			continue;
 		}
+		/* "Het Dok", "Het Stedelijk Dalton": an article written with a
+		 * capital inside a sentence starts a name, and Dutch surnames
+		 * do not start with "Het" */
+		if (t->cap == 1 && !t->sent && fold_is(c, i, "het") &&
+		    i + 1 < c->ntoks && c->toks[i + 1].gap == G_SPACE &&
+		    c->toks[i + 1].cap && !c->taken[c->toks[i + 1].start] &&
+		    !(redact_tflags(c, i + 1) & (LEX_SAFE | LEX_GEO | LEX_TITLE))) {
+			b = i + 1;
+			while (b + 1 < c->ntoks && c->toks[b + 1].gap == G_SPACE &&
+			       c->toks[b + 1].cap && !c->taken[c->toks[b + 1].start] &&
+			       !(redact_tflags(c, b + 1) & (LEX_SAFE | LEX_STREET)))
+				b++;
+			e = add_range(c, i, b, BRON_CAT_INSTITUTION);
+			if (e != BRON_OK)
+				return e;
+			i = b;
+			continue;
+		}
+		/* "bij PME", "van het UZA": an unknown acronym where a place of
+		 * work or care is named */
+		if (acronym(c, i) && i > 0 && t->gap == G_SPACE && !t->sent &&
+		    !(i + 1 < c->ntoks && c->toks[i + 1].gap == G_SPACE &&
+		      c->toks[i + 1].cap) &&
+		    (fold_is(c, i - 1, "bij") || fold_is(c, i - 1, "at") ||
+		     (i > 1 && (fold_is(c, i - 1, "het") || fold_is(c, i - 1, "the")) &&
+		      c->toks[i - 1].gap == G_SPACE &&
+		      ((redact_tflags(c, i - 2) & (LEX_PREP | LEX_WEAKPREP)) ||
+		       fold_is(c, i - 2, "van") || fold_is(c, i - 2, "bij"))))) {
+			e = add_range(c, i, i, BRON_CAT_INSTITUTION);
+			if (e != BRON_OK)
+				return e;
+			continue;
+		}
 		int suffix = t->cap && inst_suffix(c, i);
 		int key = (f & LEX_INSTKEY) || suffix || acronym(c, i);
-		int post = t->cap && ((f & LEX_INSTPOST) || suffix);
+		int post = (t->cap && ((f & LEX_INSTPOST) || suffix)) ||
+		           (legal_form(c, i) && i > 0 && c->toks[i - 1].cap);
 		if (key && i + 1 < c->ntoks)
 			b = name_after(c, i);
 		if (post && i > 0 && c->toks[i - 1].cap && t->gap == G_SPACE) {
@@ -776,11 +845,32 @@ static bron_err find_institutions(struct ctx *c)
 					a = z;
 			}
 		}
+		/* "Christelijk Lyceum Zeist" */
+		while (post && a > 0 && c->toks[a].gap == G_SPACE &&
+		       !c->taken[c->toks[a - 1].start] && faith_adjective(c, a - 1))
+			a--;
 		/* "Oakwood Primary School": more endings after the first */
 		while (post && b + 1 < c->ntoks && c->toks[b + 1].gap == G_SPACE &&
 		       c->toks[b + 1].cap && !c->taken[c->toks[b + 1].start] &&
 		       (redact_tflags(c, b + 1) & LEX_INSTPOST))
 			b++;
+		/* "Budget Bewind Twente": the branch's town or region */
+		if (post && a < i && b + 1 < c->ntoks &&
+		    c->toks[b + 1].gap == G_SPACE && c->toks[b + 1].cap &&
+		    !c->taken[c->toks[b + 1].start] &&
+		    (redact_tflags(c, b + 1) & (LEX_PLACE | LEX_GEO)) &&
+		    !(redact_tflags(c, b + 1) & (LEX_SAFE | low_mask(c))))
+			b++;
+		/* "Gorse Hill Primary": the name before was claimed already */
+		if (post && a == i && b == i && t->cap && i > 0 &&
+		    t->gap == G_SPACE && c->toks[i - 1].cap &&
+		    c->taken[c->toks[i - 1].start] &&
+		    redact_cat_at(c, c->toks[i - 1].start) != BRON_CAT_COUNT) {
+			e = add_range(c, i, i, BRON_CAT_INSTITUTION);
+			if (e != BRON_OK)
+				return e;
+			continue;
+		}
 		/* "Stadsschouwburg", "Diakonessenhuis" on their own */
 		if (a == i && b == i && !(suffix && !t->sent && !t->poss))
 			continue;
@@ -881,6 +971,43 @@ static int particles_then_name(struct ctx *c, const uint8_t *cls, size_t j)
 	       cls[k] != C_KEY && !c->taken[c->toks[k].start];
 }
 
+/*
+ * A word with a capital inside a sentence, right after a preposition that
+ * names where someone works, is treated or is sent ("naar Atlant", "to
+ * Achieve", "at Forward Leeds"), with the capitalised words after it and
+ * "and" between two of them ("Loaves and Fishes").  Returns the last
+ * token, or c->ntoks when i starts no such name.
+ */
+static size_t named_after_prep(struct ctx *c, const uint8_t *cls, size_t i)
+{
+	static const char *const preps[] = {"bij", "at", "via", "naar", "to",
+	                                    "from", "for", "with", "aan",
+	                                    "met", "voor", "door", "by",
+	                                    NULL};
+	const struct tok *t = &c->toks[i];
+	/* not "to Mum", "for Nan's birthday": kin written as a name */
+	if (cls[i] != C_WORD || t->sent || t->cap != 1 || i == 0 ||
+	    t->gap != G_SPACE || c->toks[i - 1].cap || !fold_in(c, i - 1, preps) ||
+	    (redact_tflags(c, i) & (LEX_PERSONAL | LEX_AGENOUN | LEX_TITLE)))
+		return c->ntoks;
+	size_t b = i;
+	for (size_t j = i + 1; j < c->ntoks && c->toks[j].gap == G_SPACE &&
+	                       !c->taken[c->toks[j].start]; j++) {
+		if (c->toks[j].cap && cls[j] != C_SAFE && cls[j] != C_TITLE &&
+		    !(redact_tflags(c, j) & LEX_STREET)) {
+			b = j;
+			continue;
+		}
+		if ((fold_is(c, j, "and") || fold_is(c, j, "en")) && j == b + 1 &&
+		    j + 1 < c->ntoks && c->toks[j + 1].gap == G_SPACE &&
+		    c->toks[j + 1].cap && cls[j + 1] != C_SAFE &&
+		    !c->taken[c->toks[j + 1].start])
+			continue;
+		break;
+	}
+	return b;
+}
+
 static bron_err find_people(struct ctx *c, uint8_t *cls)
 {
 	for (size_t i = 0; i < c->ntoks; i++) {
@@ -948,6 +1075,17 @@ static bron_err find_people(struct ctx *c, uint8_t *cls)
 				bron_err e = add_range(c, i, i, BRON_CAT_INSTITUTION);
 				if (e != BRON_OK)
 					return e;
+				continue;
+			}
+			/* "naar Atlant", "to Achieve", "at Forward Leeds", "to
+			 * Loaves and Fishes": after a preposition, a word with a
+			 * capital inside a sentence names an organisation */
+			size_t z = named_after_prep(c, cls, i);
+			if (z < c->ntoks) {
+				bron_err e = add_range(c, i, z, BRON_CAT_INSTITUTION);
+				if (e != BRON_OK)
+					return e;
+				i = z;
 				continue;
 			}
 			if (cls[i] == C_WORD && !t->sent) {
@@ -1218,6 +1356,25 @@ static unsigned ordinal(const char *s, size_t n)
 	return 0;
 }
 
+/* The day of the month an ordinal word can name ("twaalfde", "first",
+ * "twenty-first", "eenendertigste"), or 0. */
+unsigned redact_day_ordinal(const char *s, size_t n)
+{
+	if (eq(s, n, "eerste") || eq(s, n, "first"))
+		return 1;
+	const char *dash = memchr(s, '-', n);
+	unsigned v;
+	if (dash) { /* "twenty-first", "thirty-first" */
+		size_t k = (size_t)(dash - s);
+		unsigned t = number_word(s, k, 2);
+		unsigned u = redact_day_ordinal(dash + 1, n - k - 1);
+		v = (t == 20 || t == 30) && u && u < 10 ? t + u : 0;
+	} else {
+		v = ordinal(s, n);
+	}
+	return v <= 31 ? v : 0;
+}
+
 static const char *const pronouns[] = {"ik", "hij", "zij", "ze", "i", "he",
                                        "she", "we", "wij", "who", "die",
                                        "you", "jij", "je", "they", NULL};
@@ -1299,6 +1456,16 @@ static int no_noun_after(struct ctx *c, size_t n)
 	        "thuis", "home", NULL};
 	return n >= c->ntoks || c->toks[n].gap >= G_COMMA || fold_in(c, n, ok) ||
 	       (redact_tflags(c, n) & LEX_VERB);
+}
+
+/* "I'm", "I’m". */
+static int im_contracted(struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	const char *f = redact_tfold(c, i);
+	return t->kind == T_WORD && f[0] == 'i' && f[t->flen - 1] == 'm' &&
+	       ((t->flen == 3 && f[1] == '\'') ||
+	        (t->flen == 5 && !memcmp(f + 1, "\xe2\x80\x99", 3)));
 }
 
 /* "I'll", "she'll", "they’ll": a pronoun and "will" in one token. */
@@ -1420,9 +1587,14 @@ static size_t age_end(struct ctx *c, size_t i)
 		goto with_unit;
 	/* "Opa wordt volgende maand 80", "he will turn 50 in May" */
 	{
+		/* also over a date: "Bart wordt op 29 december achttien" */
 		size_t b = i ? i - 1 : 0;
-		for (int k = 0; k < 3 && b >= 1 &&
-		                (fold_in(c, b, adverbs) || fold_in(c, b, when_words));
+		for (int k = 0; k < 6 && b >= 1 &&
+		                (fold_in(c, b, adverbs) || fold_in(c, b, when_words) ||
+		                 redact_cat_at(c, c->toks[b].start) == BRON_CAT_DATE ||
+		                 ((fold_is(c, b, "op") || fold_is(c, b, "on")) &&
+		                  redact_cat_at(c, c->toks[b + 1].start) ==
+		                          BRON_CAT_DATE));
 		     k++)
 			b--;
 		if (i >= 2 && b >= 1 && fold_in(c, b, become) &&
@@ -1488,6 +1660,10 @@ static size_t age_end(struct ctx *c, size_t i)
 		     fold_is(c, n, "she")))
 			return i;
 	}
+	/* "I'm 29.", "I'm thirty-four and": the pronoun and "am" in one */
+	if (i >= 1 && v < i && im_contracted(c, v) && !unit_after(c, n) &&
+	    !years_of_something(c, n) && !(has_next && c->toks[n].gap == G_GLUE))
+		goto with_unit;
 	/* "she's 43", "he's nearly 16" */
 	if (i >= 1 && c->toks[v].poss && fold_in(c, v, pronouns) &&
 	    c->toks[v].kind == T_WORD && !unit_after(c, n) &&

@@ -431,6 +431,9 @@ static size_t word_before(const struct ctx *c, size_t i, char *w, size_t max)
 	size_t e = i;
 	while (e > 0 && P(c)[e - 1] == ' ')
 		e--;
+	/* "vr. 10-11", "do. 16/3": the full stop of an abbreviation */
+	if (e > 1 && P(c)[e - 1] == '.' && e < i && is_alpha(P(c)[e - 2]))
+		e--;
 	size_t b = e;
 	while (b > 0 && is_alpha(P(c)[b - 1]) && e - b < max)
 		b--;
@@ -451,6 +454,16 @@ static uint32_t flags_after(const struct ctx *c, size_t k)
 	while (k < c->len && is_alpha(P(c)[k]) && n < sizeof(w))
 		w[n++] = (char)lower(P(c)[k++]);
 	return n && n < sizeof(w) ? bron_lex_find(w, n) : 0;
+}
+
+/* Byte k ends a clause: the end of the text, a line, or punctuation and
+ * then a space ("op 13-2. Daarna", "op 8-8, toen"). */
+static int date_end(const struct ctx *c, size_t k)
+{
+	if (k >= c->len || P(c)[k] == '\n')
+		return 1;
+	return strchr(".,:;)!?", P(c)[k]) &&
+	       (k + 1 >= c->len || P(c)[k + 1] == ' ' || P(c)[k + 1] == '\n');
 }
 
 /*
@@ -485,8 +498,35 @@ static int day_month(const struct ctx *c, size_t i, size_t k, unsigned a,
 	size_t n = word_before(c, i, w, sizeof(w));
 	for (size_t q = 0; n && cues[q]; q++)
 		if (strlen(cues[q]) == n && !memcmp(cues[q], w, n))
-			return na == 2 && nb == 2 ? 1 : zero || P(c)[i + na] == '/';
+			return na == 2 && nb == 2 ? 1 : zero || P(c)[i + na] == '/' ||
+			       (n == 2 && !memcmp(w, "op", 2) && date_end(c, k));
+	/* "Intervisie, 21/3.", "21/3: intake": a date set off on its own,
+	 * which a fraction or "24/7" seldom is */
+	if (P(c)[i + na] == '/' && date_end(c, k) && !(a == 24 && b == 7)) {
+		size_t q = i;
+		while (q > 0 && P(c)[q - 1] == ' ')
+			q--;
+		return q == 0 || P(c)[q - 1] == ',' || P(c)[q - 1] == '\n' ||
+		       P(c)[q - 1] == '(';
+	}
 	return 0;
+}
+
+/* Bytes of an apostrophe at k that cuts a year short ("'98", "’62"): two
+ * digits follow it and no third; 0 when there is none. */
+static size_t short_year_apos(const struct ctx *c, size_t k)
+{
+	const unsigned char *p = P(c);
+	size_t a = 0;
+	if (k < c->len && p[k] == '\'')
+		a = 1;
+	else if (k + 2 < c->len && p[k] == 0xe2 && p[k + 1] == 0x80 &&
+	         p[k + 2] == 0x99)
+		a = 3;
+	if (!a || k + a + 2 > c->len || !is_digit(p[k + a]) ||
+	    !is_digit(p[k + a + 1]) || !ends_here(c, k + a + 2))
+		return 0;
+	return a;
 }
 
 static bron_err find_numeric_dates(struct ctx *c)
@@ -512,7 +552,13 @@ static bron_err find_numeric_dates(struct ctx *c)
 		if (nb < 1 || nb > 2 || k >= c->len || p[k] != sep)
 			goto next;
 		k++;
+		/* "26-4-'62": the year cut short */
+		size_t apos = short_year_apos(c, k);
+		if (apos)
+			k += apos;
 		size_t ny = digits(c, &k, 4, &y);
+		if (apos && ny != 2)
+			goto next;
 		if (!ends_here(c, k) || (k < c->len && p[k] == sep && k + 1 < c->len &&
 		                         is_digit(p[k + 1])))
 			goto next;
@@ -540,7 +586,7 @@ static const char *const months[] = {
         "augustus", "september", "oktober", "november", "december",
         "january", "february", "march", "may", "june", "july", "august",
         "october", "jan", "feb", "mrt", "mar", "apr", "jun", "jul", "aug",
-        "sep", "sept", "okt", "oct", "nov", "dec", NULL};
+        "sep", "sept", "okt", "oct", "nov", "dec", "febr", NULL};
 
 static int is_month(const struct ctx *c, size_t i)
 {
@@ -607,6 +653,63 @@ static int word_is(const struct ctx *c, size_t i, const char *w)
 	       !memcmp(redact_tfold(c, i), w, t->flen);
 }
 
+static const char *const weekdays[] = {
+        "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+        "zondag", "ma", "di", "wo", "do", "vr", "za", "zo", "monday",
+        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
+        "sun", NULL};
+
+static int is_weekday(const struct ctx *c, size_t i)
+{
+	for (size_t k = 0; weekdays[k]; k++)
+		if (word_is(c, i, weekdays[k]))
+			return 1;
+	return 0;
+}
+
+/* Token j follows token j - 1 across nothing but spaces, or the full stop
+ * of an abbreviation ("Oct. 30", "febr. 2008"). */
+static int after_abbr(const struct ctx *c, size_t j)
+{
+	const struct tok *t = &c->toks[j - 1];
+	size_t e = t->start + t->len;
+	if (c->toks[j].gap == G_SPACE || c->toks[j].gap == G_DOT)
+		return 1;
+	return t->kind == T_WORD && t->len <= 5 && e + 1 < c->len &&
+	       P(c)[e] == '.' && P(c)[e + 1] == ' ' && c->toks[j].start == e + 2;
+}
+
+/* The start of "'98" when token i is such a year cut short and only spaces
+ * (or a comma) lie before its apostrophe; c->len when it is not. */
+static size_t short_year(const struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	if (t->kind != T_NUM || t->len != 2 || t->start < 2)
+		return c->len;
+	size_t s = t->start - 1;
+	if (P(c)[s] != '\'') {
+		if (t->start < 4 || P(c)[s] != 0x99 || P(c)[s - 1] != 0x80 ||
+		    P(c)[s - 2] != 0xe2)
+			return c->len;
+		s -= 2;
+	}
+	if (short_year_apos(c, s) == 0 || (P(c)[s - 1] != ' ' && P(c)[s - 1] != '\n'))
+		return c->len;
+	return s;
+}
+
+/* Token y, after a month at y - 1, is its year: "maart 2020", "Jan '23". */
+static int year_after(const struct ctx *c, size_t y)
+{
+	if (y >= c->ntoks)
+		return 0;
+	if (short_year(c, y) < c->len)
+		return 1;
+	return c->toks[y].gap != G_GLUE &&
+	       (c->toks[y].gap <= G_COMMA || after_abbr(c, y)) && is_year(c, y);
+}
+
 /* A month before a year: not the name "Jan", nor "May" opening a sentence
  * in Dutch text. */
 static int month_with_year(const struct ctx *c, size_t i)
@@ -620,6 +723,8 @@ static int month_with_year(const struct ctx *c, size_t i)
 static bron_err add_toks(struct ctx *c, size_t a, size_t b, enum bron_cat cat)
 {
 	size_t start = c->toks[a].start;
+	if (a == b && short_year(c, a) < c->len)
+		start = short_year(c, a); /* the apostrophe of "'98" */
 	size_t end = c->toks[b].start + c->toks[b].len;
 	return redact_add(c, start, end - start, cat, 0);
 }
@@ -638,9 +743,18 @@ static int on_the_day(const struct ctx *c, size_t i, size_t last)
 	        "helft", "kamer", "etappe", "bank", "lijn", "trede", "groep",
 	        "half", "line", "room", "stage", "leg", "episode", "aflevering",
 	        "hoofdstuk", "chapter", "page", "pagina", "bladzijde", NULL};
-	if (i < 2 || last != i + 1 || c->toks[i - 1].gap != G_SPACE ||
-	    !((word_is(c, i - 2, "op") && word_is(c, i - 1, "de")) ||
-	      (word_is(c, i - 2, "on") && word_is(c, i - 1, "the"))))
+	/* "voor de 1e", "until the 9th": a preposition of time before it */
+	static const char *const preps[] = {
+	        "op", "voor", "na", "tot", "vanaf", "sinds", "rond", "on",
+	        "before", "after", "until", "till", "by", "from", "since",
+	        "around", NULL};
+	if (i < 2 || last < i || c->toks[i - 1].gap != G_SPACE ||
+	    !(word_is(c, i - 1, "de") || word_is(c, i - 1, "the")))
+		return 0;
+	int prep = 0;
+	for (size_t k = 0; preps[k] && !prep; k++)
+		prep = word_is(c, i - 2, preps[k]);
+	if (!prep)
 		return 0;
 	size_t n = last + 1;
 	if (n >= c->ntoks)
@@ -650,7 +764,42 @@ static int on_the_day(const struct ctx *c, size_t i, size_t last)
 	for (size_t k = 0; nouns[k]; k++)
 		if (word_is(c, n, nouns[k]))
 			return 0;
-	return 1;
+	/* "de tweede en derde klas" */
+	return !(c->toks[n].gap == G_SPACE &&
+	         (word_is(c, n, "en") || word_is(c, n, "of") ||
+	          word_is(c, n, "and") || word_is(c, n, "or")));
+}
+
+/* A day written as an ordinal word: "de twaalfde van mei", "the
+ * twenty-first of August", "op de zestiende", "on the fifth, at ten".
+ * Returns the last token of the date, or 0. */
+static size_t word_day(const struct ctx *c, size_t i)
+{
+	const struct tok *t = &c->toks[i];
+	size_t m = i + 1;
+	/* cheap tests first: this runs for every word */
+	if (t->kind != T_WORD || t->cap == 2 || t->flen < 4 || i == 0 ||
+	    !(word_is(c, i - 1, "de") || word_is(c, i - 1, "the") ||
+	      (m < c->ntoks && (word_is(c, m, "van") || word_is(c, m, "of") ||
+	                        is_month(c, m)))) ||
+	    !redact_day_ordinal(redact_tfold(c, i), t->flen))
+		return 0;
+	if (m + 1 < c->ntoks && c->toks[m].gap == G_SPACE &&
+	    (word_is(c, m, "van") || word_is(c, m, "of")) &&
+	    c->toks[m + 1].gap == G_SPACE && is_month(c, m + 1))
+		return year_after(c, m + 2) ? m + 2 : m + 1;
+	if (m < c->ntoks && c->toks[m].gap == G_SPACE && is_month(c, m))
+		return year_after(c, m + 1) ? m + 1 : m;
+	/* alone only after "op de", "on the", and not at 1: "op de eerste
+	 * rij", "on the first try" */
+	if (redact_day_ordinal(redact_tfold(c, i), t->flen) < 2 ||
+	    !on_the_day(c, i, i))
+		return 0;
+	if (m >= c->ntoks || c->toks[m].gap >= G_COMMA ||
+	    word_is(c, m, "om") || word_is(c, m, "at") ||
+	    word_is(c, m, "jarig"))
+		return i;
+	return 0;
 }
 
 /* "12 maart 2019", "12 maart", "March 12th, 2019", "the 3rd of May". */
@@ -666,15 +815,15 @@ static bron_err find_word_dates(struct ctx *c)
 			    c->toks[m].gap != G_GLUE && is_month(c, m))
 				end = m;
 		} else if (i + 1 < c->ntoks && c->toks[i + 1].kind == T_NUM &&
-		           c->toks[i + 1].gap == G_SPACE && is_month(c, i) &&
+		           after_abbr(c, i + 1) && is_month(c, i) &&
 		           day_at(c, i + 1, &last) &&
 		           (c->toks[i].cap || c->lang != BRON_LANG_NL)) {
 			/* month first is English: "March 12" */
 			end = last;
-		} else if (i + 1 < c->ntoks && c->toks[i + 1].gap <= G_COMMA &&
-		           c->toks[i + 1].gap != G_GLUE && is_year(c, i + 1) &&
-		           is_month(c, i) && month_with_year(c, i)) {
-			/* "maart 2020", "June 2021" */
+		} else if (i + 1 < c->ntoks && year_after(c, i + 1) &&
+		           is_month(c, i) &&
+		           (month_with_year(c, i) || short_year(c, i + 1) < c->len)) {
+			/* "maart 2020", "June 2021", "Jan '23" */
 			bron_err e = add_toks(c, i, i + 1, BRON_CAT_DATE);
 			if (e != BRON_OK)
 				return e;
@@ -684,15 +833,24 @@ static bron_err find_word_dates(struct ctx *c)
 		if (!end && c->toks[i].kind == T_NUM && i > 0 &&
 		    c->toks[i].gap == G_SPACE && day_at(c, i, &last) &&
 		    last == i + 1 &&
-		    (word_is(c, i - 1, "de") || word_is(c, i - 1, "the")) &&
-		    (last + 1 >= c->ntoks || c->toks[last + 1].gap >= G_COMMA ||
-		     word_is(c, last + 1, "om") || word_is(c, last + 1, "at") ||
-		     on_the_day(c, i, last))) {
-			/* "op de 28e", "Saturday the 18th" */
+		    (((word_is(c, i - 1, "de") || word_is(c, i - 1, "the")) &&
+		      (last + 1 >= c->ntoks || c->toks[last + 1].gap >= G_DOT ||
+		       word_is(c, last + 1, "om") || word_is(c, last + 1, "at") ||
+		       on_the_day(c, i, last))) ||
+		     is_weekday(c, i - 1))) {
+			/* "op de 28e", "Saturday the 18th", "Wed 10th"; the
+			 * full stop after "27e." reads like an initial's */
 			bron_err e = add_toks(c, i, last, BRON_CAT_DATE);
 			if (e != BRON_OK)
 				return e;
 			i = last;
+			continue;
+		}
+		if (!end && (end = word_day(c, i)) != 0) {
+			bron_err e = add_toks(c, i, end, BRON_CAT_DATE);
+			if (e != BRON_OK)
+				return e;
+			i = end;
 			continue;
 		}
 		if (!end)
@@ -714,8 +872,7 @@ static bron_err find_word_dates(struct ctx *c)
 		         last == i - 1 && !c->taken[c->toks[i - 1].start])
 			from = i - 1;
 		size_t y = end + 1;
-		if (y < c->ntoks && c->toks[y].gap <= G_COMMA &&
-		    c->toks[y].gap != G_GLUE && is_year(c, y))
+		if (year_after(c, y))
 			end = y;
 		bron_err e = add_toks(c, from, end, BRON_CAT_DATE);
 		if (e != BRON_OK)
@@ -985,9 +1142,9 @@ bron_err redact_patterns(struct ctx *c)
 
 /* --- years on their own ----------------------------------------------------- */
 
-/* 1 when the sentence around token i speaks of a particular person and of
- * no public event. */
-static int private_sentence(struct ctx *c, size_t i)
+/* 1 when the sentence around token i speaks of a particular person (or,
+ * without who, of anything) and of no public event. */
+static int private_sentence(struct ctx *c, size_t i, int who_needed)
 {
 	size_t a = i, b = i + 1;
 	while (a > 0 && !c->toks[a].sent)
@@ -1006,7 +1163,7 @@ static int private_sentence(struct ctx *c, size_t i)
 		who |= (f & (LEX_PERSONAL | LEX_AGENOUN)) != 0 ||
 		       cat == BRON_CAT_PERSON || cat == BRON_CAT_PSEUDONYM;
 	}
-	return who;
+	return who || !who_needed;
 }
 
 static int season(const struct ctx *c, size_t i)
@@ -1040,10 +1197,38 @@ static int part_of_year(const struct ctx *c, size_t i)
 	return 0;
 }
 
+/*
+ * "in '98", "zomer '09", "van '52 tot": a year cut short is how people
+ * write about their own past, and nothing else looks like it; a cue before
+ * it is enough unless the sentence is about a public event.
+ */
+static int short_year_alone(struct ctx *c, size_t i)
+{
+	size_t s = short_year(c, i);
+	if (s == c->len || c->taken[s] || c->taken[c->toks[i].start])
+		return 0;
+	size_t p = i - 1;
+	const struct tok *u = &c->toks[p];
+	if (u->kind != T_WORD || u->start + u->len + 1 != s)
+		return 0;
+	int cue = (redact_tflags(c, p) & LEX_YEARCUE) || season(c, p) ||
+	          word_is(c, p, "van") || word_is(c, p, "of") ||
+	          word_is(c, p, "uit") || word_is(c, p, "sinds");
+	return cue && private_sentence(c, i, 0);
+}
+
 bron_err redact_years(struct ctx *c)
 {
 	for (size_t i = 1; i < c->ntoks; i++) {
 		const struct tok *t = &c->toks[i];
+		if (short_year_alone(c, i)) {
+			size_t s = short_year(c, i);
+			bron_err e = redact_add(c, s, t->start + t->len - s,
+			                        BRON_CAT_DATE, 0);
+			if (e != BRON_OK)
+				return e;
+			continue;
+		}
 		if (t->kind != T_NUM || !is_year(c, i) || c->taken[t->start] ||
 		    t->gap == G_GLUE || !ends_here(c, t->start + t->len))
 			continue;
@@ -1068,7 +1253,7 @@ bron_err redact_years(struct ctx *c)
 		else if (t->gap == G_COMMA && P(c)[t->start - 2] == ',' &&
 		         u->kind == T_WORD && c->taken[u->start])
 			cue = redact_cat_at(c, u->start) == BRON_CAT_PLACE;
-		if (!cue || !private_sentence(c, i))
+		if (!cue || !private_sentence(c, i, 1))
 			continue;
 		bron_err e = redact_add(c, t->start, t->len, BRON_CAT_DATE, 0);
 		if (e != BRON_OK)

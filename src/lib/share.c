@@ -32,119 +32,14 @@ enum {
 	S_CUT = 0x08,
 };
 
-#define OPTIONAL 0x80
 #define MAX_IDS 10000000
-
-static void wipe_str(char *s)
-{
-	if (s) {
-		sodium_memzero(s, strlen(s));
-		free(s);
-	}
-}
-
-static int str_ok(const char *s)
-{
-	return !s || (strlen(s) < TLV_MAX_FIELD &&
-	              tlv_utf8_valid((const uint8_t *)s, strlen(s)));
-}
-
-static void put_u32(struct tlv_out *o, uint8_t tag, uint32_t v)
-{
-	uint8_t b[4];
-	put_le32(b, v);
-	tlv_put_field(o, tag, b, sizeof(b));
-}
-
-/* Runs emit twice, to measure and to write, into a fresh buffer. */
-static bron_err encode(void (*emit)(struct tlv_out *, const void *),
-                       const void *obj, uint8_t **out, size_t *len,
-                       struct bron_error *err)
-{
-	struct tlv_out o = {0};
-	emit(&o, obj);
-	o.p = malloc(o.len ? o.len : 1);
-	if (!o.p)
-		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
-	o.len = 0;
-	emit(&o, obj);
-	*out = o.p;
-	*len = o.len;
-	return BRON_OK;
-}
-
-static int set_once(char **slot, const uint8_t *v, size_t n)
-{
-	if (*slot)
-		return -1;
-	*slot = tlv_dup_str(v, n);
-	return *slot ? 0 : -1;
-}
-
-static int set_u32(uint32_t *slot, const uint8_t *v, size_t n)
-{
-	if (n != 4)
-		return -1;
-	*slot = get_le32(v);
-	return 0;
-}
-
-static int once(unsigned *seen, uint8_t tag)
-{
-	if (*seen & (1u << tag))
-		return -1;
-	*seen |= 1u << tag;
-	return 0;
-}
-
-/* Checks the kind and version bytes; BRON_OK to go on. */
-static bron_err head_ok(const uint8_t *buf, size_t len, uint8_t kind,
-                        uint8_t version, struct bron_error *err)
-{
-	if (len < 2 || buf[0] != kind || buf[1] == 0)
-		return bron_fail(err, BRON_E_CODEC,
-		                 _("a record's contents are malformed"));
-	if (buf[1] != version)
-		return bron_fail(err, BRON_E_VERSION,
-		                 _("a record was written by a newer bron (version "
-		                   "%u)"),
-		                 (unsigned)buf[1]);
-	return BRON_OK;
-}
-
-typedef int (*field_fn)(void *obj, uint8_t tag, const uint8_t *v, size_t len,
-                        unsigned *seen);
-
-/*
- * Checks the kind and version bytes, then hands every field to fn.
- * BRON_OK when all of them parse (*seen tells which appeared); else the
- * error, with err filled.
- */
-static bron_err decode_fields(const uint8_t *buf, size_t len, uint8_t kind,
-                              uint8_t version, field_fn fn, void *obj,
-                              unsigned *seen, struct bron_error *err)
-{
-	bron_err e = head_ok(buf, len, kind, version, err);
-	if (e != BRON_OK)
-		return e;
-	size_t i = 2, vlen;
-	uint8_t tag;
-	const uint8_t *v;
-	int r;
-	while ((r = tlv_next(buf, len, &i, &tag, &v, &vlen)) == 1)
-		if (fn(obj, tag, v, vlen, seen) != 0)
-			break;
-	return r == 0 ? BRON_OK
-	              : bron_fail(err, BRON_E_CODEC,
-	                          _("a record's contents are malformed"));
-}
 
 /* ---- pseudonyms ---- */
 
 void bron_name_release(struct bron_name *n)
 {
-	wipe_str(n->name);
-	wipe_str(n->label);
+	tlv_wipe_str(n->name);
+	tlv_wipe_str(n->label);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -171,16 +66,16 @@ static void emit_name(struct tlv_out *o, const void *obj)
 	tlv_put_str(o, N_NAME, n->name);
 	tlv_put_str(o, N_LABEL, n->label);
 	if (n->auto_no)
-		put_u32(o, N_AUTO, n->auto_no);
+		tlv_put_u32(o, N_AUTO, n->auto_no);
 }
 
 bron_err bron_name_encode(const struct bron_name *n, uint8_t **out,
                           size_t *len, struct bron_error *err)
 {
-	if (!n->name || !*n->name || !str_ok(n->name) || !str_ok(n->label))
+	if (!n->name || !*n->name || !tlv_str_ok(n->name) || !tlv_str_ok(n->label))
 		return bron_fail(err, BRON_E_INVALID,
 		                 _("a name must be non-empty, valid UTF-8 text"));
-	return encode(emit_name, n, out, len, err);
+	return tlv_encode(emit_name, n, out, len, err);
 }
 
 static int name_field(void *obj, uint8_t tag, const uint8_t *v, size_t len,
@@ -189,18 +84,18 @@ static int name_field(void *obj, uint8_t tag, const uint8_t *v, size_t len,
 	struct bron_name *n = obj;
 	switch (tag) {
 	case N_CREATED:
-		if (once(seen, tag) || len != 8)
+		if (tlv_once(seen, tag) || len != 8)
 			return -1;
 		n->created = (int64_t)get_le64(v);
 		return 0;
 	case N_NAME:
-		return once(seen, tag) || len == 0 ? -1 : set_once(&n->name, v, len);
+		return tlv_once(seen, tag) || len == 0 ? -1 : tlv_set_once(&n->name, v, len);
 	case N_LABEL:
-		return set_once(&n->label, v, len);
+		return tlv_set_once(&n->label, v, len);
 	case N_AUTO:
-		return once(seen, tag) ? -1 : set_u32(&n->auto_no, v, len);
+		return tlv_once(seen, tag) ? -1 : tlv_set_u32(&n->auto_no, v, len);
 	default:
-		return tag & OPTIONAL ? 0 : -1;
+		return tag & TLV_OPTIONAL ? 0 : -1;
 	}
 }
 
@@ -209,7 +104,7 @@ bron_err bron_name_decode(const uint8_t *buf, size_t len, struct bron_name *n,
 {
 	unsigned seen = 0, need = (1u << N_CREATED) | (1u << N_NAME);
 	memset(n, 0, sizeof(*n));
-	bron_err e = decode_fields(buf, len, BRON_KIND_NAME, BRON_NAME_VERSION,
+	bron_err e = tlv_decode(buf, len, BRON_KIND_NAME, BRON_NAME_VERSION,
 	                           name_field, n, &seen, err);
 	if (e == BRON_OK && (seen & need) == need)
 		return BRON_OK;
@@ -223,9 +118,9 @@ bron_err bron_name_decode(const uint8_t *buf, size_t len, struct bron_name *n,
 
 void bron_shared_release(struct bron_shared *s)
 {
-	wipe_str(s->format);
-	wipe_str(s->selection);
-	wipe_str(s->dest);
+	tlv_wipe_str(s->format);
+	tlv_wipe_str(s->selection);
+	tlv_wipe_str(s->dest);
 	if (s->ids) {
 		sodium_memzero(s->ids, s->nids * sizeof(*s->ids));
 		free(s->ids);
@@ -244,19 +139,19 @@ static void emit_shared(struct tlv_out *o, const void *obj)
 	tlv_put_str(o, S_DEST, s->dest);
 	for (size_t i = 0; i < s->nids; i++)
 		tlv_put_i64(o, S_ENTRY, (int64_t)s->ids[i]);
-	put_u32(o, S_WITHHELD, s->withheld);
-	put_u32(o, S_REPLACED, s->replaced);
-	put_u32(o, S_CUT, s->cut);
+	tlv_put_u32(o, S_WITHHELD, s->withheld);
+	tlv_put_u32(o, S_REPLACED, s->replaced);
+	tlv_put_u32(o, S_CUT, s->cut);
 }
 
 bron_err bron_shared_encode(const struct bron_shared *s, uint8_t **out,
                             size_t *len, struct bron_error *err)
 {
-	if (!s->format || !*s->format || !str_ok(s->format) ||
-	    !str_ok(s->selection) || !str_ok(s->dest) || s->nids > MAX_IDS)
+	if (!s->format || !*s->format || !tlv_str_ok(s->format) ||
+	    !tlv_str_ok(s->selection) || !tlv_str_ok(s->dest) || s->nids > MAX_IDS)
 		return bron_fail(err, BRON_E_INVALID,
 		                 _("the record of a view holds invalid text"));
-	return encode(emit_shared, s, out, len, err);
+	return tlv_encode(emit_shared, s, out, len, err);
 }
 
 static int shared_field(void *obj, uint8_t tag, const uint8_t *v,
@@ -265,16 +160,16 @@ static int shared_field(void *obj, uint8_t tag, const uint8_t *v,
 	struct bron_shared *s = obj;
 	switch (tag) {
 	case S_WHEN:
-		if (once(seen, tag) || len != 8)
+		if (tlv_once(seen, tag) || len != 8)
 			return -1;
 		s->when = (int64_t)get_le64(v);
 		return 0;
 	case S_FORMAT:
-		return len == 0 ? -1 : set_once(&s->format, v, len);
+		return len == 0 ? -1 : tlv_set_once(&s->format, v, len);
 	case S_SELECTION:
-		return set_once(&s->selection, v, len);
+		return tlv_set_once(&s->selection, v, len);
 	case S_DEST:
-		return set_once(&s->dest, v, len);
+		return tlv_set_once(&s->dest, v, len);
 	case S_ENTRY:
 		if (len != 8 || s->nids >= MAX_IDS)
 			return -1;
@@ -288,13 +183,13 @@ static int shared_field(void *obj, uint8_t tag, const uint8_t *v,
 		s->ids[s->nids++] = get_le64(v);
 		return 0;
 	case S_WITHHELD:
-		return once(seen, tag) ? -1 : set_u32(&s->withheld, v, len);
+		return tlv_once(seen, tag) ? -1 : tlv_set_u32(&s->withheld, v, len);
 	case S_REPLACED:
-		return once(seen, tag) ? -1 : set_u32(&s->replaced, v, len);
+		return tlv_once(seen, tag) ? -1 : tlv_set_u32(&s->replaced, v, len);
 	case S_CUT:
-		return once(seen, tag) ? -1 : set_u32(&s->cut, v, len);
+		return tlv_once(seen, tag) ? -1 : tlv_set_u32(&s->cut, v, len);
 	default:
-		return tag & OPTIONAL ? 0 : -1;
+		return tag & TLV_OPTIONAL ? 0 : -1;
 	}
 }
 
@@ -303,7 +198,7 @@ bron_err bron_shared_decode(const uint8_t *buf, size_t len,
 {
 	unsigned seen = 0;
 	memset(s, 0, sizeof(*s));
-	bron_err e = decode_fields(buf, len, BRON_KIND_SHARED,
+	bron_err e = tlv_decode(buf, len, BRON_KIND_SHARED,
 	                           BRON_SHARED_VERSION, shared_field, s, &seen,
 	                           err);
 	if (e == BRON_OK && (seen & (1u << S_WHEN)) && s->format)

@@ -2,6 +2,7 @@
  * tlv.c - the tag, LEB128 length, value fields that every record kind's
  * payload is made of (docs/FORMAT.md), and strict UTF-8 checking.
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,4 +131,127 @@ int tlv_next(const uint8_t *buf, size_t len, size_t *pos, uint8_t *tag,
 	*n = x;
 	*pos = i + x;
 	return 1;
+}
+
+/* ---- what every record codec shares ---- */
+
+void tlv_wipe_str(char *s)
+{
+	if (s) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+}
+
+int tlv_str_ok(const char *s)
+{
+	return !s || (strlen(s) < TLV_MAX_FIELD &&
+	              tlv_utf8_valid((const uint8_t *)s, strlen(s)));
+}
+
+void tlv_put_u32(struct tlv_out *o, uint8_t tag, uint32_t v)
+{
+	uint8_t b[4];
+	put_le32(b, v);
+	tlv_put_field(o, tag, b, sizeof(b));
+}
+
+void tlv_put_u8(struct tlv_out *o, uint8_t tag, uint8_t v)
+{
+	tlv_put_field(o, tag, &v, 1);
+}
+
+int tlv_set_once(char **slot, const uint8_t *v, size_t n)
+{
+	if (*slot)
+		return -1;
+	*slot = tlv_dup_str(v, n);
+	return *slot ? 0 : -1;
+}
+
+int tlv_set_u32(uint32_t *slot, const uint8_t *v, size_t n)
+{
+	if (n != 4)
+		return -1;
+	*slot = get_le32(v);
+	return 0;
+}
+
+int tlv_once(unsigned *seen, uint8_t tag)
+{
+	if (tag >= 32 || (*seen & (1u << tag)))
+		return -1;
+	*seen |= 1u << tag;
+	return 0;
+}
+
+int tlv_grow(void **arr, size_t n, size_t size, size_t max)
+{
+	if (n >= max)
+		return -1;
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) { /* 4, 8, 16, ... */
+		void *p = realloc(*arr, (n ? 2 * n : 4) * size);
+		if (!p)
+			return -1;
+		*arr = p;
+	}
+	return 0;
+}
+
+int tlv_push_str(char ***arr, size_t *n, const uint8_t *v, size_t len,
+                 size_t max)
+{
+	if (tlv_grow((void **)arr, *n, sizeof(char *), max) != 0)
+		return -1;
+	(*arr)[*n] = tlv_dup_str(v, len);
+	return (*arr)[*n] ? ((*n)++, 0) : -1;
+}
+
+void tlv_free_strs(char **arr, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tlv_wipe_str(arr[i]);
+	free(arr);
+}
+
+bron_err tlv_encode(void (*emit)(struct tlv_out *, const void *),
+                    const void *obj, uint8_t **out, size_t *len,
+                    struct bron_error *err)
+{
+	struct tlv_out o = {0};
+	emit(&o, obj);
+	o.p = malloc(o.len ? o.len : 1);
+	if (!o.p)
+		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	o.len = 0;
+	emit(&o, obj);
+	*out = o.p;
+	*len = o.len;
+	return BRON_OK;
+}
+
+bron_err tlv_decode(const uint8_t *buf, size_t len, uint8_t kind,
+                    uint8_t version, tlv_field_fn fn, void *obj,
+                    unsigned *seen, struct bron_error *err)
+{
+	if (len < 2 || buf[0] != kind || buf[1] == 0)
+		return bron_fail(err, BRON_E_CODEC,
+		                 _("a record's contents are malformed"));
+	if (buf[1] != version)
+		return bron_fail(err, BRON_E_VERSION,
+		                 _("a record was written by a newer bron (version "
+		                   "%u)"),
+		                 (unsigned)buf[1]);
+	size_t i = 2, vlen;
+	uint8_t tag;
+	const uint8_t *v;
+	int r;
+	while ((r = tlv_next(buf, len, &i, &tag, &v, &vlen)) == 1)
+		if (fn(obj, tag, v, vlen, seen) != 0) {
+			r = -1;
+			break;
+		}
+	return r == 0 ? BRON_OK
+	              : bron_fail(err, BRON_E_CODEC,
+	                          _("a record's contents are malformed"));
 }

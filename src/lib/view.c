@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bron/chart.h"
 #include "bron/markup.h"
 #include "bron/vault.h"
 #include "bron/view.h"
@@ -50,6 +51,11 @@ struct bron_view {
 	size_t suspects_len;
 	struct vbuf out;
 	uint64_t *ids;
+	/* experiences: their rendered text and, for the picture, paths */
+	struct vbuf xb;
+	size_t nx;
+	struct bron_chart_path *paths;
+	size_t npaths;
 };
 
 /* ---- buffers ---- */
@@ -230,10 +236,10 @@ static void emit_redacted(struct vbuf *b, enum bron_view_format f,
 	}
 }
 
-/* Cuts, redacts and emits one field of an entry. */
-static bron_err render_text(struct bron_view *v, struct vbuf *b,
-                            const char *s, struct rendered *out,
-                            struct bron_error *err)
+/* Cuts, redacts and emits one field in format f. */
+static bron_err render_as(struct bron_view *v, struct vbuf *b, const char *s,
+                          enum bron_view_format f, struct rendered *out,
+                          struct bron_error *err)
 {
 	size_t n = s ? strlen(s) : 0;
 	char *clean = malloc(n + 1), *cut = NULL;
@@ -258,13 +264,21 @@ static bron_err render_text(struct bron_view *v, struct vbuf *b,
 			if ((unsigned)red.repl[k].cat < BRON_CAT_COUNT)
 				out->replaced[red.repl[k].cat]++;
 		add_suspects(v, &red);
-		emit_redacted(b, v->o.format, &red);
+		emit_redacted(b, f, &red);
 	}
 	bron_redaction_free(&red);
 	bron_secret_free(clean, n + 1);
 	if (cut)
 		bron_secret_free(cut, cutlen + 1);
 	return e;
+}
+
+/* Cuts, redacts and emits one field of an entry. */
+static bron_err render_text(struct bron_view *v, struct vbuf *b,
+                            const char *s, struct rendered *out,
+                            struct bron_error *err)
+{
+	return render_as(v, b, s, v->o.format, out, err);
 }
 
 static void date_str(int64_t t, char out[16])
@@ -435,7 +449,15 @@ static bron_err render_entry(struct bron_view *v, struct vbuf *b,
 		vb_str(b, "<div class=\"text\">");
 	else if (f == BRON_VIEW_TXT)
 		vb_str(b, "\n");
-	if ((code = render_text(v, b, e->body, &r, err)) != BRON_OK)
+	/* The body and any four-phase story, as one text: an unclosed
+	 * private passage in one phase keeps every later phase out too. */
+	char *text;
+	size_t tlen;
+	if ((code = bron_entry_text(e, &text, &tlen, err)) != BRON_OK)
+		return code;
+	code = render_text(v, b, text, &r, err);
+	bron_secret_free(text, tlen + 1);
+	if (code != BRON_OK)
 		return code;
 	vb_str(b, f == BRON_VIEW_HTML   ? "</div>\n</article>\n"
 	          : f == BRON_VIEW_JSON ? "\"}"
@@ -505,6 +527,9 @@ static const char html_style[] =
         ".ph{background:#eee;border-radius:3px;padding:0 .2em}\n"
         ".cut{color:#777}\n"
         "article{page-break-inside:avoid;border-top:1px solid #ddd}\n"
+        "section.exp{page-break-inside:avoid}\n"
+        "figure.picture{margin:1em 0}figure.picture svg{max-width:100%;"
+        "height:auto}\n"
         "@media print{body{margin:0;max-width:none}.ph{background:none;"
         "border:1px solid #999}}\n"
         "</style>\n</head>\n<body>\n";
@@ -550,10 +575,291 @@ static void header(struct bron_view *v, struct vbuf *b)
 	}
 }
 
+
+/* ---- experiences ---- */
+
+static void add_stats(struct bron_view *v, const struct rendered *r)
+{
+	v->st.cut += r->cut;
+	v->st.unclosed += r->unclosed ? 1 : 0;
+	for (int k = 0; k < BRON_CAT_COUNT; k++)
+		v->st.replaced[k] += r->replaced[k];
+}
+
+/* A labelled note field ("How it went: ...") when it has text. */
+static bron_err note_field(struct bron_view *v, struct vbuf *b,
+                           const char *label, const char *key,
+                           const char *text, struct rendered *r,
+                           struct bron_error *err)
+{
+	enum bron_view_format f = v->o.format;
+	if (!text || !*text)
+		return BRON_OK;
+	if (f == BRON_VIEW_JSON) {
+		vb_str(b, ", \"");
+		vb_str(b, key);
+		vb_str(b, "\": \"");
+	} else {
+		/* each field on a line of its own, under the note */
+		vb_str(b, f == BRON_VIEW_HTML ? "<br><em>" : "\n    ");
+		vb_text(b, f, label, strlen(label));
+		vb_str(b, f == BRON_VIEW_HTML ? "</em> " : " ");
+	}
+	bron_err code = render_text(v, b, text, r, err);
+	if (f == BRON_VIEW_JSON)
+		vb_str(b, "\"");
+	return code;
+}
+
+/* The phase path as text: "1 (2019-03-02) > 2 (2020-01-10)". */
+static void path_text(struct vbuf *b, const struct bron_view_experience *x,
+                      enum bron_view_format f)
+{
+	char day[16], num[8];
+	for (size_t i = 0; i < x->npath; i++) {
+		date_str(x->path[i].when, day);
+		if (f == BRON_VIEW_JSON) {
+			snprintf(num, sizeof(num), "%d", x->path[i].phase);
+			vb_str(b, i ? ", {\"date\": \"" : "{\"date\": \"");
+			vb_str(b, day);
+			vb_str(b, "\", \"phase\": ");
+			vb_str(b, num);
+			vb_str(b, "}");
+			continue;
+		}
+		snprintf(num, sizeof(num), "%d", x->path[i].phase);
+		vb_str(b, i ? " \xe2\x86\x92 " : "");
+		vb_str(b, num);
+		vb_str(b, " (");
+		vb_str(b, day);
+		vb_str(b, ")");
+	}
+}
+
+static bron_err render_experience(struct bron_view *v, struct vbuf *b,
+                                  const struct bron_view_experience *x,
+                                  struct rendered *r, struct bron_error *err)
+{
+	enum bron_view_format f = v->o.format;
+	const char *area = area_shown(v, x->area_key);
+	const char *kind = f == BRON_VIEW_JSON ? x->kind_key : x->kind_label;
+	bron_err code;
+	char day[16];
+	vb_str(b, f == BRON_VIEW_MD     ? "### "
+	          : f == BRON_VIEW_HTML ? "<section class=\"exp\">\n<h3>"
+	          : f == BRON_VIEW_JSON ? (v->nx ? ", {\"title\": \""
+	                                         : "{\"title\": \"")
+	                                : "* ");
+	if ((code = render_text(v, b, x->title, r, err)) != BRON_OK)
+		return code;
+	if (f == BRON_VIEW_JSON) {
+		vb_str(b, "\", \"kind\": ");
+		if (kind) {
+			vb_str(b, "\"");
+			vb_text(b, f, kind, strlen(kind));
+			vb_str(b, "\"");
+		} else {
+			vb_str(b, "null");
+		}
+		vb_str(b, ", \"area\": ");
+		if (area) {
+			vb_str(b, "\"");
+			vb_text(b, f, area, strlen(area));
+			vb_str(b, "\"");
+		} else {
+			vb_str(b, "null");
+		}
+		vb_str(b, ", \"path\": [");
+		path_text(b, x, f);
+		vb_str(b, "], \"disclosures\": [");
+	} else {
+		vb_str(b, f == BRON_VIEW_HTML ? "</h3>\n" : "\n");
+		if (kind || area) {
+			vb_str(b, f == BRON_VIEW_HTML ? "<p class=\"meta\">"
+			          : f == BRON_VIEW_MD ? "\n*"
+			                              : "  ");
+			if (kind)
+				vb_text(b, f, kind, strlen(kind));
+			if (kind && area)
+				vb_str(b, " \xc2\xb7 ");
+			if (area)
+				vb_text(b, f, area, strlen(area));
+			vb_str(b, f == BRON_VIEW_HTML ? "</p>\n"
+			          : f == BRON_VIEW_MD ? "*\n"
+			                              : "\n");
+		}
+		if (x->npath) {
+			const char *label = _("Phases:");
+			vb_str(b, f == BRON_VIEW_HTML ? "<p class=\"meta\">"
+			          : f == BRON_VIEW_MD ? "\n"
+			                              : "  ");
+			vb_text(b, f, label, strlen(label));
+			vb_str(b, " ");
+			path_text(b, x, f);
+			vb_str(b, f == BRON_VIEW_HTML ? "</p>\n" : "\n");
+		}
+		if (x->nnotes) {
+			const char *label = _("Shared so far:");
+			vb_str(b, f == BRON_VIEW_HTML ? "<ul>\n" : "\n");
+			if (f != BRON_VIEW_HTML) {
+				vb_str(b, f == BRON_VIEW_MD ? "" : "  ");
+				vb_str(b, label);
+				vb_str(b, "\n\n");
+			}
+		}
+	}
+	for (size_t i = 0; i < x->nnotes; i++) {
+		const struct bron_view_note *n = &x->notes[i];
+		date_str(n->when, day);
+		if (f == BRON_VIEW_JSON) {
+			vb_str(b, i ? ", {\"date\": \"" : "{\"date\": \"");
+			vb_str(b, day);
+			vb_str(b, "\", \"role\": \"");
+		} else {
+			vb_str(b, f == BRON_VIEW_HTML ? "<li><time>"
+			          : f == BRON_VIEW_MD ? "- "
+			                              : "  - ");
+			vb_str(b, day);
+			vb_str(b, f == BRON_VIEW_HTML ? "</time> " : " \xc2\xb7 ");
+		}
+		if ((code = render_text(v, b, n->role, r, err)) != BRON_OK)
+			return code;
+		if (f == BRON_VIEW_JSON)
+			vb_str(b, "\"");
+		if ((code = note_field(v, b, _("Situation:"), "context",
+		                       n->context, r, err)) != BRON_OK ||
+		    (code = note_field(v, b, _("How it went:"), "outcome",
+		                       n->outcome, r, err)) != BRON_OK ||
+		    (code = note_field(v, b, _("Next time:"), "differently",
+		                       n->differently, r, err)) != BRON_OK)
+			return code;
+		vb_str(b, f == BRON_VIEW_JSON   ? "}"
+		          : f == BRON_VIEW_HTML ? "</li>\n"
+		                                : "\n");
+	}
+	if (f == BRON_VIEW_JSON)
+		vb_str(b, "]}");
+	else if (f == BRON_VIEW_HTML)
+		vb_str(b, x->nnotes ? "</ul>\n</section>\n" : "</section>\n");
+	else
+		vb_str(b, "\n");
+	return BRON_OK;
+}
+
+/* Keeps the redacted title and the path for the HTML picture. */
+static bron_err keep_path(struct bron_view *v,
+                          const struct bron_view_experience *x,
+                          struct bron_error *err)
+{
+	struct vbuf t = {0};
+	struct rendered ignore = {0};
+	bron_err code = render_as(v, &t, x->title, BRON_VIEW_TXT, &ignore, err);
+	if (code != BRON_OK || t.oom) {
+		vb_free(&t);
+		return code != BRON_OK ? code
+		                       : bron_fail(err, BRON_E_NOMEM,
+		                                   _("out of memory"));
+	}
+	struct bron_chart_path *p =
+		realloc(v->paths, (v->npaths + 1) * sizeof(*p));
+	struct bron_phase_point *pts =
+		malloc((x->npath ? x->npath : 1) * sizeof(*pts));
+	char *title = t.p ? t.p : calloc(1, 1);
+	if (p)
+		v->paths = p;
+	if (!p || !pts || !title) {
+		free(pts);
+		vb_free(&t);
+		return bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	}
+	if (x->npath)
+		memcpy(pts, x->path, x->npath * sizeof(*pts));
+	free(t.marks);
+	v->paths[v->npaths++] = (struct bron_chart_path){title, pts, x->npath};
+	return BRON_OK;
+}
+
+bron_err bron_view_add_experience(struct bron_view *v,
+                                  const struct bron_view_experience *x,
+                                  struct bron_error *err)
+{
+	struct rendered r = {0};
+	if (x->decision != BRON_LEVEL_SHAREABLE)
+		return BRON_OK; /* not yet, never, undecided: no trace */
+	size_t before = v->xb.len;
+	bron_err code = render_experience(v, &v->xb, x, &r, err);
+	if (code == BRON_OK && v->xb.oom)
+		code = bron_fail(err, BRON_E_NOMEM, _("out of memory"));
+	if (code == BRON_OK && v->o.format == BRON_VIEW_HTML && x->npath)
+		code = keep_path(v, x, err);
+	if (code != BRON_OK) {
+		sodium_memzero(v->xb.p ? v->xb.p + before : NULL,
+		               v->xb.p ? v->xb.len - before : 0);
+		v->xb.len = before;
+		return code;
+	}
+	add_stats(v, &r);
+	v->nx++;
+	return BRON_OK;
+}
+
+/* The HTML picture of the kept paths, inline (no XML declaration). */
+static void html_picture(struct bron_view *v, struct vbuf *b)
+{
+	const char *names[4];
+	for (int i = 0; i < 4; i++)
+		names[i] = bron_phase_label(i + 1);
+	struct bron_overview o = {
+		.title = _("The experiences through the phases"),
+		.lang = v->o.lang,
+		.paths_caption = "",
+		.phase_names = {names[0], names[1], names[2], names[3]},
+		.empty = "",
+		.paths = v->paths,
+		.npaths = v->npaths,
+	};
+	char *svg = NULL;
+	size_t len = 0;
+	if (!v->npaths)
+		return;
+	if (bron_chart_svg(&o, &svg, &len, NULL) != BRON_OK) {
+		b->oom = 1;
+		return;
+	}
+	const char *start = strstr(svg, "<svg");
+	vb_str(b, "<figure class=\"picture\">\n");
+	if (start)
+		vb_add(b, start, len - (size_t)(start - svg));
+	vb_str(b, "</figure>\n");
+	bron_secret_free(svg, len + 1);
+}
+
+static void experiences(struct bron_view *v, struct vbuf *b)
+{
+	enum bron_view_format f = v->o.format;
+	if (f == BRON_VIEW_JSON) {
+		vb_str(b, "], \"experiences\": [");
+		vb_add(b, v->xb.p, v->xb.len);
+		return;
+	}
+	if (!v->nx)
+		return;
+	const char *h = _("Experiences");
+	vb_str(b, f == BRON_VIEW_HTML ? "<h2 class=\"exps\">"
+	          : f == BRON_VIEW_MD ? "## "
+	                              : "");
+	vb_text(b, f, h, strlen(h));
+	vb_str(b, f == BRON_VIEW_HTML ? "</h2>\n" : "\n\n");
+	if (f == BRON_VIEW_HTML)
+		html_picture(v, b);
+	vb_add(b, v->xb.p, v->xb.len);
+}
+
 static void footer(struct bron_view *v, struct vbuf *b)
 {
 	char line[160];
 	int count = v->o.withheld == BRON_WITHHELD_COUNT;
+	experiences(v, b);
 	if (v->o.format == BRON_VIEW_JSON) {
 		snprintf(line, sizeof(line), "], \"withheld_count\": %zu}\n",
 		         count ? v->st.withheld : (size_t)0);
@@ -650,6 +956,13 @@ void bron_view_free(struct bron_view *v)
 		vb_free(&v->chunks[i].b);
 	free(v->chunks);
 	vb_free(&v->out);
+	vb_free(&v->xb);
+	for (size_t i = 0; i < v->npaths; i++) {
+		bron_secret_free((char *)v->paths[i].title,
+		                 strlen(v->paths[i].title) + 1);
+		free((void *)v->paths[i].points);
+	}
+	free(v->paths);
 	if (v->suspects)
 		bron_secret_free(v->suspects, v->suspects_len);
 	free(v->ids);

@@ -67,6 +67,30 @@ MESSAGES = {
         "write_file": "Write this view to the file? [y/N] ",
         "nothing_written": "nothing written",
         "yes": "y",
+        "phase1": "Phase 1, overwhelmed: what happened to you",
+        "phase3": "Phase 3, living with it: how did you rebuild?",
+        "skipped": "You skipped phase 2 (struggling with it). Write it now?",
+        "story_saved": "Story saved as private.",
+        "heading1": "-- Phase 1: overwhelmed --",
+        "heading2": "-- Phase 2: struggling with it --",
+        "heading3": "-- Phase 3: living with it --",
+        "plan_what": "What exactly would you share?",
+        "plan_with": "With whom? client, colleague, team, supervisor, "
+                     "intervision (commas between):",
+        "plan_why": "Why: what should it bring the other person?",
+        "check_last": "Is it still too raw or too painful for you?",
+        "yes_or_no": "please answer yes or no",
+        "plan_passes": "The plan passes the check.",
+        "role_q": "never a name)?",
+        "context_q": "In what situation?",
+        "outcome_q": "How did it go?",
+        "differently_q": "What would you do differently next time?",
+        "undecided": "undecided",
+        "use_it": "use it",
+        "exp_saved": "experience %s saved",
+        "triggers_saved": "triggers plan saved",
+        "inventory": "1 experience in the inventory; 9 more to reach ten.",
+        "picture": "A picture of recovery",
     },
     "nl": {
         "passphrase": "Wachtzin: ",
@@ -102,6 +126,31 @@ MESSAGES = {
         "write_file": "Dit overzicht naar het bestand schrijven? [j/N] ",
         "nothing_written": "niets geschreven",
         "yes": "j",
+        "phase1": "Fase 1, overweldigd worden: wat overkwam je",
+        "phase3": "Fase 3, ermee leven: hoe bouwde je weer op?",
+        "skipped": "Je hebt fase 2 (ermee worstelen) overgeslagen. Wil je die "
+                   "nu schrijven?",
+        "story_saved": "Verhaal opgeslagen als privé.",
+        "heading1": "-- Fase 1: overweldigd --",
+        "heading2": "-- Fase 2: ermee worstelen --",
+        "heading3": "-- Fase 3: ermee leven --",
+        "plan_what": "Wat zou je precies delen?",
+        "plan_with": "Met wie? client, colleague, team, supervisor, "
+                     "intervision (met komma's ertussen):",
+        "plan_why": "Waarom: wat wil je dat het de ander oplevert?",
+        "check_last": "Is het voor jou nog te vers of te pijnlijk?",
+        "yes_or_no": "antwoord met ja of nee",
+        "plan_passes": "Het plan doorstaat de toets.",
+        "role_q": "nooit een naam)?",
+        "context_q": "In welke situatie?",
+        "outcome_q": "Hoe ging het?",
+        "differently_q": "Wat zou je de volgende keer anders doen?",
+        "undecided": "nog open",
+        "use_it": "gebruiken",
+        "exp_saved": "ervaring %s opgeslagen",
+        "triggers_saved": "signaleringsplan opgeslagen",
+        "inventory": "1 ervaring in je inventarisatie; nog 9 te gaan tot tien.",
+        "picture": "Een beeld van je herstel",
     },
 }
 
@@ -730,6 +779,224 @@ printf '%s\\n' '{text}' > "$1"
         p.close()
         self.assertEqual(p.exitstatus, 0)
         self.assertIsNone(p.signalstatus)
+
+
+    # ---- 11. guided reflection ----
+
+    def add_experience(self, title, *opts):
+        out = self.bron("experience", "add", title, *opts)
+        m = re.search(r"\b[0-9a-f]{16}\b", out)
+        self.assertIsNotNone(m, out)
+        return m.group(0)
+
+    def write_story(self, p, x, words):
+        """Writes phase 1, skips 2, writes 3, ends, then writes the skipped
+        phase when asked; words are the three texts."""
+        p.sendline("story " + x)
+        p.expect_exact(self.M["phase1"])
+        p.sendline(words[0])
+        p.sendline(".")
+        p.sendline(":skip")
+        p.expect_exact(self.M["phase3"])
+        p.sendline(words[2])
+        p.sendline(".")
+        p.sendline(":done")
+        p.expect_exact(self.M["skipped"])
+        p.sendline(self.M["yes"])
+        p.sendline(words[1])
+        p.sendline(".")
+        p.expect_exact(self.M["story_saved"])
+        p.expect_exact(PROMPT)
+
+    def test_story_at_the_terminal(self):
+        self.make_vault()
+        x = self.add_experience("Scheiding van mijn ouders")
+        p = self.shell()
+        words = ["Alles viel uit elkaar.", "Ik zocht woorden.",
+                 "We bouwden een nieuw ritme."]
+        self.write_story(p, x, words)
+        out = self.run_line(p, "experience show " + x)
+        m = re.search(r"\s([0-9a-f]{8})\r\n", out.split(x, 1)[1])
+        self.assertIsNotNone(m, out)
+        out = self.run_line(p, "show " + m.group(1))
+        want = "\r\n".join([self.M["heading1"], words[0], "",
+                             self.M["heading2"], words[1], "",
+                             self.M["heading3"], words[2]])
+        self.assertIn(want, out)
+        self.assertEqual(self.leave(p), (0, None))
+
+    def answer_plan(self, p, x, what, why):
+        p.sendline("plan " + x)
+        p.expect_exact(self.M["plan_what"])
+        p.sendline(what)
+        p.expect_exact(self.M["plan_with"])
+        p.sendline("client, collega")
+        p.expect_exact(self.M["plan_why"])
+        p.sendline(why)
+        p.sendline("misschien")
+        p.expect_exact(self.M["yes_or_no"])
+        for answer in ("y", "ja", "j", "yes"):
+            p.sendline(answer)
+        p.expect_exact(self.M["check_last"])
+        p.sendline("nee")
+        p.expect_exact(self.M["plan_passes"])
+        p.expect_exact(PROMPT)
+
+    def test_plan_at_the_terminal_asks_again_after_a_bad_answer(self):
+        self.make_vault()
+        x = self.add_experience("Burn-out", "--decision", "use")
+        p = self.shell()
+        self.answer_plan(p, x, "Dat ik thuis zat.", "Herkenning.")
+        out = self.run_line(p, "plan --show " + x)
+        self.assertIn("Dat ik thuis zat.", out)
+        self.assertIn("Herkenning.", out)
+        # the whole check was answered (a sixth question would have shown)
+        self.assertEqual(out.count(self.M["yes_or_no"]), 0)
+        self.assertEqual(self.leave(p), (0, None))
+        self.assertIn('"plan": true', self.bron("experience", "list",
+                                                  "--json"))
+
+    def answer_disclosed(self, p, x, context, outcome, differently):
+        p.sendline("disclosed " + x)
+        p.expect_exact(self.M["role_q"])
+        p.sendline("collega")
+        p.expect_exact(self.M["context_q"])
+        p.sendline(context)
+        p.expect_exact(self.M["outcome_q"])
+        p.sendline(outcome)
+        p.expect_exact(self.M["differently_q"])
+        p.sendline(differently)
+        p.expect(r"\r\n([0-9a-f]{16})\r\n")
+        p.expect_exact(PROMPT)
+
+    def test_disclosed_at_the_terminal(self):
+        self.make_vault()
+        x = self.add_experience("Burn-out", "--decision", "use")
+        p = self.shell()
+        self.answer_disclosed(p, x, "In de pauze", "Ze herkende het",
+                              "Eerder vragen")
+        out = self.run_line(p, "disclosed --list " + x)
+        for text in ("In de pauze", "Ze herkende het", "Eerder vragen"):
+            self.assertIn(text, out)
+        self.assertEqual(self.leave(p), (0, None))
+
+    def test_experience_list_prompt_and_overview_in_the_shell(self):
+        self.make_vault()
+        x = self.add_experience("Verhuizing in groep vijf", "--phase", "2")
+        p = self.shell()
+        out = self.run_line(p, "experience list")
+        self.assertRegex(out, re.escape(x[:8]) + r"  "
+                         + re.escape(self.M["undecided"]) + r"\s+2\s+"
+                         "Verhuizing in groep vijf")
+        self.assertIn(self.M["inventory"], out)
+        out = self.run_line(p, "prompt")
+        lines = [l for l in out.split("\r\n")[1:] if l.strip()]
+        self.assertEqual(len(lines), 1, out)
+        out = self.run_line(p, "overview")
+        self.assertIn(self.M["picture"], out)
+        self.assertIn("Verhuizing in groep vijf", out)
+        self.assertEqual(self.leave(p), (0, None))
+
+    def test_experience_entry_structure_and_triggers_in_the_shell(self):
+        self.make_vault()
+        p = self.shell()
+        out = self.run_line(p, 'experience add "Schulden na de studie" '
+                            "--kind debt --area work --when 2012")
+        m = re.search(r"\b([0-9a-f]{16})\b", out)
+        self.assertIsNotNone(m, out)
+        x = m.group(1)
+        out = self.run_line(p, "experience edit %s --phase 3 --decision use"
+                            % x[:6])
+        self.assertIn(self.M["exp_saved"] % x, out)
+        out = self.run_line(p, "experience list")
+        self.assertRegex(out, re.escape(x[:8]) + r"  "
+                         + re.escape(self.M["use_it"]) + r"\s+3\s+"
+                         "Schulden na de studie")
+        p.sendline("add --title Brieven --kind debt --phase 2 --aspect "
+                   "identity --helped 'mijn zus' --experience " + x[:6])
+        p.expect_exact(self.M["write"])
+        p.sendline("De stapel brieven op de mat.")
+        p.sendline(".")
+        p.expect(r"\b([0-9a-f]{16})\b")
+        eid = p.match.group(1)
+        p.expect_exact(PROMPT)
+        out = self.run_line(p, "list --kind debt --phase 2")
+        self.assertIn(eid[:8], out)
+        out = self.run_line(p, "show " + eid[:8])
+        self.assertIn(x, out)
+        self.assertIn("mijn zus", out)  # the author's own words, as typed
+        for line in ('triggers add trigger "Bruine enveloppen"',
+                     'triggers add signal "Slecht slapen"',
+                     'triggers add helps "Een wandeling"'):
+            self.assertIn(self.M["triggers_saved"], self.run_line(p, line))
+        out = self.run_line(p, "triggers")
+        for text in ("1. Bruine enveloppen", "1. Slecht slapen",
+                     "1. Een wandeling"):
+            self.assertIn(text, out)
+        self.run_line(p, "triggers remove signal 1")
+        self.assertNotIn("Slecht slapen", self.run_line(p, "triggers"))
+        self.assertEqual(self.leave(p), (0, None))
+
+    def test_overview_svg_is_private_and_in_the_language_it_is_written_in(self):
+        # The SVG's xml:lang must name the language of its text: bron runs
+        # here with LANG only (no LANGUAGE), as most desktops do.
+        self.make_vault()
+        self.add_experience("Verhuizing in groep vijf", "--phase", "2")
+        p = self.shell()
+        svg = os.path.join(self.home, "beeld.svg")
+        self.run_line(p, "overview --svg " + svg)
+        self.assertEqual(os.stat(svg).st_mode & 0o777, 0o600)
+        with open(svg, encoding="utf-8") as f:
+            picture = f.read()
+        self.assertIn("Verhuizing in groep vijf", picture)
+        self.assertIn(self.M["picture"], picture)
+        self.assertEqual(self.leave(p), (0, None))
+        self.assertIn('xml:lang="%s"' % self.LANG[:2], picture)
+
+    def test_completion_of_reflection_words(self):
+        self.make_vault()
+        x = self.add_experience("Burn-out")
+        p = self.shell()
+        for line, want in (
+                ("experience ", {"add", "list", "show", "edit"}),
+                ("add --kind ", {"divorce", "loss", "debt", "close-one",
+                                 "scheiding", "verlies", "naaste"}),
+                ("add --phase ", {"1", "4", "overwhelmed", "background",
+                                  "overweldigd", "achtergrond"}),
+                (f"disclosed {x[:8]} --role ", {"client", "colleague", "team",
+                                               "supervisor", "intervision",
+                                               "collega", "intervisie"})):
+            p.send(line + "\t\t")
+            self.collect(p, lambda t, w=want: w <= tokens(t),
+                         "every word after " + line)
+            p.send("\x15")
+            self.sync(p)
+        self.assertEqual(self.leave(p), (0, None))
+
+    def test_history_keeps_no_story_plan_or_disclosure_text(self):
+        self.make_vault()
+        x = self.add_experience("Burn-out", "--decision", "use")
+        tag = secrets.token_hex(3)
+        words = ["Verhaaleen" + tag, "Verhaaltwee" + tag, "Verhaaldrie" + tag]
+        plan = ["Planwat" + tag, "Planwaarom" + tag]
+        note = ["Situatie" + tag, "Verloop" + tag, "Anders" + tag]
+        p = self.shell()
+        self.write_story(p, x, words)
+        self.answer_plan(p, x, *plan)
+        self.answer_disclosed(p, x, *note)
+        mark = len(p.logfile_read.getvalue())
+        p.send("\x10")  # Ctrl-P: the previous line from the history
+        p.expect_exact("disclosed")
+        for _ in range(6):
+            p.send("\x10")
+        p.expect(pexpect.TIMEOUT, timeout=0.5)
+        p.send("\x15")
+        self.sync(p)
+        seen = p.logfile_read.getvalue()[mark:]
+        self.assertIn("story", seen)
+        for w in words + plan + note:
+            self.assertNotIn(w, seen)
+        self.assertEqual(self.leave(p), (0, None))
 
 
 def main():

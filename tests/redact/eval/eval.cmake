@@ -16,7 +16,7 @@ target_link_libraries(redact_evaluate PRIVATE bron_lib)
 set(BRON_EVAL_MIN_RECALL 0.95 CACHE STRING "redact/eval: overall recall floor")
 set(BRON_EVAL_MIN_CATEGORY 0.85 CACHE STRING "redact/eval: per-category floor")
 set(BRON_EVAL_MAX_FALSE 0.03 CACHE STRING "redact/eval: false removals cap")
-foreach(split dev dev2 test)
+foreach(split dev dev2 dev3 test)
   add_test(NAME redact/eval/${split}
     COMMAND redact_evaluate --min-recall ${BRON_EVAL_MIN_RECALL}
             --min-category ${BRON_EVAL_MIN_CATEGORY}
