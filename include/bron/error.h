@@ -43,6 +43,9 @@ typedef enum bron_err {
 	BRON_E_LOCKED = 23,       /* the operation needs an unlocked vault */
 	BRON_E_CODEC = 24,        /* a decrypted payload is not a valid entry */
 	BRON_E_CRYPTO = 25,       /* libsodium could not be initialised */
+	BRON_E_NOT_AGE = 26,      /* the file is not a readable age file */
+	BRON_E_NOT_FOR_YOU = 27,  /* no key of ours opens the age file */
+	BRON_E_TRUNCATED = 28,    /* the file ends before it is complete */
 } bron_err;
 
 #define BRON_ERROR_MSG_MAX 320

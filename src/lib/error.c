@@ -34,6 +34,9 @@ static const char *const messages[] = {
 	[BRON_E_LOCKED] = N_("vault is locked"),
 	[BRON_E_CODEC] = N_("malformed record contents"),
 	[BRON_E_CRYPTO] = N_("cryptography library failed to start"),
+	[BRON_E_NOT_AGE] = N_("not an age file"),
+	[BRON_E_NOT_FOR_YOU] = N_("the file is not for you"),
+	[BRON_E_TRUNCATED] = N_("the file is cut short"),
 };
 
 const char *bron_strerror(bron_err code)
