@@ -2,7 +2,7 @@
  * bron/age.h - age v1 files for X25519 recipients: the encrypted bundle a
  * supervision view travels in, readable with bron or with the age tool.
  *
- * The profile (docs/FORMAT.md, section 11): X25519 recipient stanzas, the
+ * The profile (docs/FORMAT.md, section 10d): X25519 recipient stanzas, the
  * header MAC, a STREAM payload of ChaCha20-Poly1305 chunks of 64 KiB, and
  * optionally the ASCII armor.  Passphrase (scrypt) stanzas and post-quantum
  * stanzas are not unwrapped; a file with only those is "not for you".

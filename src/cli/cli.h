@@ -23,6 +23,7 @@ enum exit_status {
 	EXIT_NO_VAULT = 7,   /* no vault there, or not a vault */
 	EXIT_PERMS = 8,      /* unsafe permissions on the vault */
 	EXIT_VERSION = 9,    /* vault from a newer bron */
+	EXIT_NOT_FOR_YOU = 10, /* a bundle made for someone else */
 	EXIT_INTERNAL = 70,  /* a bug or an exhausted resource */
 };
 
@@ -51,6 +52,9 @@ enum complete {
 	C_EXP_SUB,    /* experience add|list|show|edit */
 	C_TRIG_SUB,   /* triggers add|remove|show */
 	C_TRIG_LIST,  /* trigger, signal, helps */
+	C_IDENT_SUB,  /* identity new|show|export */
+	C_CONTACTS_SUB, /* contacts add|list|remove */
+	C_CONTACT,    /* a contact's name (or an age1 key) */
 };
 
 #define OPT_ARG 0x1      /* takes a value */

@@ -113,8 +113,7 @@ static void name_label(const struct bron_name *n, char *buf, size_t cap)
 	snprintf(buf, cap, _("Person %s"), letters);
 }
 
-/* Case- and accent-insensitive equality. */
-static int same_name(const char *a, const char *b)
+int same_name(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	char *fa = malloc(la + 1), *fb = malloc(lb + 1);
@@ -498,7 +497,7 @@ int write_private_file(const char *path, const char *text, size_t len,
 static char *selection_text(const struct args *a)
 {
 	static const char *const keys[] = {"since", "until", "area", "tag",
-	                                   "withheld", NULL};
+	                                   "withheld", "to", NULL};
 	size_t cap = 1;
 	for (int i = 0; i < a->nset; i++)
 		if (a->set[i].value)
@@ -524,8 +523,14 @@ static bron_err log_view(struct cli *c, const struct args *a,
 	char *sel = selection_text(a);
 	const char *fmt = arg_value(a, "format");
 	char *abs = dest ? realpath(dest, NULL) : NULL;
+	char sealed[32];
+	fmt = fmt ? fmt : "md";
+	if (bundle_wanted(a)) {
+		snprintf(sealed, sizeof(sealed), "%s, age", fmt);
+		fmt = sealed;
+	}
 	s.when = (int64_t)time(NULL);
-	s.format = (char *)(fmt ? fmt : "md");
+	s.format = (char *)fmt;
 	s.selection = sel;
 	s.dest = abs ? abs : (char *)dest;
 	s.ids = (uint64_t *)bron_view_ids(v, &s.nids);
@@ -800,7 +805,8 @@ int cmd_supervision(struct cli *c, const struct args *a)
 	};
 	k.f = &f;
 	k.withheld = o.withheld;
-	if ((rc = collect(c, &k)) != EXIT_OK)
+	int bundle = bundle_wanted(a);
+	if ((rc = bundle_check(a)) != EXIT_OK || (rc = collect(c, &k)) != EXIT_OK)
 		goto done;
 	if (k.nx > 1)
 		qsort(k.x, k.nx, sizeof(*k.x), by_exp_created);
@@ -816,7 +822,8 @@ int cmd_supervision(struct cli *c, const struct args *a)
 	 * redactor, so its placeholders are the ones the author saw. */
 	FILE *pout = out ? stdout : stderr;
 	int preview = !arg_flag(a, "yes") && isatty(STDIN_FILENO) &&
-	              isatty(fileno(pout)) && (out || !isatty(STDOUT_FILENO));
+	              isatty(fileno(pout)) &&
+	              (out || bundle || !isatty(STDOUT_FILENO));
 	if (preview) {
 		struct bron_view_opts po = o;
 		po.format = BRON_VIEW_TXT;
@@ -831,8 +838,9 @@ int cmd_supervision(struct cli *c, const struct args *a)
 		fprintf(pout, "\n");
 		print_summary(pout, &st, o.withheld);
 		fflush(pout);
-		if (!confirm(out ? _("Write this view to the file?")
-		                 : _("Write this view?"))) {
+		if (!confirm(bundle ? _("Encrypt this view for the recipients?")
+		             : out  ? _("Write this view to the file?")
+		                    : _("Write this view?"))) {
 			fprintf(stderr, "%s\n", _("nothing written"));
 			rc = EXIT_NOTHING;
 			goto done;
@@ -843,6 +851,34 @@ int cmd_supervision(struct cli *c, const struct args *a)
 	if (bron_view_finish(v, &text, &len, &st, &marks, &nmarks, &err) !=
 	    BRON_OK) {
 		rc = fail(&err);
+		goto done;
+	}
+	if (bundle) {
+		char *sealed = NULL;
+		size_t slen = 0, nrecip = 0;
+		rc = bundle_seal(c, a, text, len, &sealed, &slen, &nrecip);
+		if (rc == EXIT_OK && out) {
+			rc = write_private_file(out, sealed, slen, arg_flag(a, "force"));
+			if (rc == EXIT_OK &&
+			    log_view(c, a, v, &st, out, &err) != BRON_OK) {
+				unlink(out);
+				rc = fail(&err);
+			}
+		} else if (rc == EXIT_OK) {
+			fwrite(sealed, 1, slen, stdout);
+			if (fflush(stdout) != 0) {
+				say_error(_("cannot write the output: %s"), strerror(errno));
+				rc = EXIT_IO;
+			}
+			if (rc == EXIT_OK && log_view(c, a, v, &st, NULL, &err) != BRON_OK)
+				rc = fail(&err);
+		}
+		if (rc == EXIT_OK)
+			fprintf(stderr,
+			        P_("bundle encrypted for %zu recipient\n",
+			           "bundle encrypted for %zu recipients\n", nrecip),
+			        nrecip);
+		free(sealed); /* ciphertext */
 		goto done;
 	}
 	if (out) {

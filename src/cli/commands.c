@@ -139,6 +139,7 @@ int exit_for(bron_err code)
 		return EXIT_PASSPHRASE;
 	case BRON_E_DAMAGED:
 	case BRON_E_TAMPERED:
+	case BRON_E_TRUNCATED:
 	case BRON_E_MANIFEST:
 	case BRON_E_ROWS_MISSING:
 	case BRON_E_ROWS_EXTRA:
@@ -162,7 +163,10 @@ int exit_for(bron_err code)
 		return EXIT_VERSION;
 	case BRON_E_INVALID:
 	case BRON_E_EXISTS:
+	case BRON_E_NOT_AGE:
 		return EXIT_USAGE;
+	case BRON_E_NOT_FOR_YOU:
+		return EXIT_NOT_FOR_YOU;
 	default:
 		return EXIT_INTERNAL;
 	}
@@ -374,6 +378,24 @@ static const struct opt supervision_opts[] = {
 	 N_("write to this file (0600) instead of the screen")},
 	{"force", 0, 0, C_NONE, N_("replace the file if it exists")},
 	{"yes", 'y', 0, C_NONE, N_("write without the preview and question")},
+	{"to", 0, OPT_ARG | OPT_MULTI | OPT_PRIVATE, C_CONTACT,
+	 N_("encrypt it for this contact or age1 key; give it again for more")},
+	{"armor", 0, 0, C_NONE,
+	 N_("with --to: write the bundle as text (for e-mail)")},
+	{"not-me", 0, 0, C_NONE,
+	 N_("with --to: leave yourself out of the recipients")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt identity_opts[] = {
+	{"out", 'o', OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("with export: the file to write the secret key to (0600)")},
+	{"force", 0, 0, C_NONE, N_("replace the file if it exists")},
+	{NULL, 0, 0, C_NONE, NULL},
+};
+static const struct opt open_opts[] = {
+	{"out", 'o', OPT_ARG | OPT_PRIVATE, C_NONE,
+	 N_("write to this file (0600) instead of the screen")},
+	{"force", 0, 0, C_NONE, N_("replace the file if it exists")},
 	{NULL, 0, 0, C_NONE, NULL},
 };
 static const struct opt shared_opts[] = {
@@ -497,6 +519,15 @@ const struct command commands[] = {
 	{"overview", cmd_overview, CMD_VAULT, 0, 0, {C_NONE}, "",
 	 N_("counts and each experience's path through the phases"),
 	 overview_opts},
+	{"identity", cmd_identity, CMD_VAULT, 1, 1, {C_IDENT_SUB},
+	 N_("new | show | export --out FILE"),
+	 N_("your key pair for encrypted bundles (age)"), identity_opts},
+	{"contacts", cmd_contacts, CMD_VAULT | CMD_PRIVATE_POS, 1, 3,
+	 {C_CONTACTS_SUB, C_CONTACT, C_NONE},
+	 N_("add NAME KEY | list | remove NAME"),
+	 N_("the people you send encrypted bundles to"), none_opts},
+	{"open", cmd_open, CMD_VAULT | CMD_PRIVATE_POS, 1, 1, {C_NONE},
+	 N_("FILE"), N_("decrypt and show a bundle made for you"), open_opts},
 	{"passwd", cmd_passwd, 0, 0, 0, {C_NONE}, "",
 	 N_("change the passphrase"), passphrase_opts},
 	{"recover", cmd_recover, 0, 0, 0, {C_NONE}, "",
@@ -555,13 +586,17 @@ static int check_value(enum complete what, const char *v)
 	case C_NAMES_SUB:
 	case C_EXP_SUB:
 	case C_TRIG_SUB:
-	case C_TRIG_LIST: {
+	case C_TRIG_LIST:
+	case C_IDENT_SUB:
+	case C_CONTACTS_SUB: {
 		const char *const *w = what == C_FORMAT     ? format_names
 		                       : what == C_WITHHELD ? withheld_names
 		                       : what == C_LANG     ? lang_names
 		                       : what == C_EXP_SUB  ? experience_subcommands
 		                       : what == C_TRIG_SUB ? triggers_subcommands
 		                       : what == C_TRIG_LIST ? triggers_lists
+		                       : what == C_IDENT_SUB ? identity_subcommands
+		                       : what == C_CONTACTS_SUB ? contacts_subcommands
 		                                            : names_subcommands;
 		if (word_index(w, v) >= 0)
 			return EXIT_OK;
@@ -572,6 +607,7 @@ static int check_value(enum complete what, const char *v)
 		          : what == C_EXP_SUB   ? "add, list, show, edit"
 		          : what == C_TRIG_SUB  ? "show, add, remove"
 		          : what == C_TRIG_LIST ? "trigger, signal, helps"
+		          : what == C_IDENT_SUB ? "new, show, export"
 		                                : "add, list, remove");
 		return EXIT_USAGE;
 	}

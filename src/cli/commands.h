@@ -35,6 +35,27 @@ int cmd_disclosed(struct cli *c, const struct args *a);
 int cmd_triggers(struct cli *c, const struct args *a);
 int cmd_prompt(struct cli *c, const struct args *a);
 int cmd_overview(struct cli *c, const struct args *a);
+int cmd_identity(struct cli *c, const struct args *a);
+int cmd_contacts(struct cli *c, const struct args *a);
+int cmd_open(struct cli *c, const struct args *a);
+
+/* Subcommand words (cmd_keys.c). */
+extern const char *const identity_subcommands[];
+extern const char *const contacts_subcommands[];
+/* The contacts' names, for completion; NULL-terminated, free with
+ * strv_free; NULL when the vault is locked. */
+char **contact_names(struct cli *c);
+/* Whether supervision was asked for a bundle (--to). */
+int bundle_wanted(const struct args *a);
+/* Checks the bundle options before any work; prints why not. */
+int bundle_check(const struct args *a);
+/*
+ * Seals text for the --to recipients (and the author, unless --not-me)
+ * into an age file, armored with --armor: *out (free()) is ciphertext and
+ * *nrecip the number of recipients.  Prints why not.
+ */
+int bundle_seal(struct cli *c, const struct args *a, const char *text,
+                size_t len, char **out, size_t *outlen, size_t *nrecip);
 
 /* Subcommand words (cmd_reflect.c). */
 extern const char *const experience_subcommands[];
@@ -67,6 +88,8 @@ int load_entry(struct cli *c, bron_id id, struct bron_entry *e,
 /* Saves e as id (0: new) on top of revision rev.  Prints why not. */
 int save_entry(struct cli *c, bron_id *id, uint64_t rev,
                const struct bron_entry *e);
+/* Case- and accent-insensitive equality of two names (cmd_share.c). */
+int same_name(const char *a, const char *b);
 /* Wipes and frees a string (NULL is fine). */
 void free_text(char *s);
 /* Prints a local date, with the time of day when with_time is set. */

@@ -220,6 +220,12 @@ static char **values_for(enum complete what)
 		return copy_strv(triggers_subcommands, "");
 	case C_TRIG_LIST:
 		return copy_strv(triggers_lists, "");
+	case C_IDENT_SUB:
+		return copy_strv(identity_subcommands, "");
+	case C_CONTACTS_SUB:
+		return copy_strv(contacts_subcommands, "");
+	case C_CONTACT:
+		return contact_names(shell_cli);
 	default:
 		return NULL;
 	}

@@ -661,6 +661,11 @@ enum bron_age_fault age_armor_decode(const uint8_t *in, size_t len,
 				f = BRON_AGE_OK;
 			break;
 		}
+		if (pos == b && n < ne && memcmp(line, armor_end, n) == 0 &&
+		    line[0] == '-') {
+			*cut = 1; /* the end line itself is cut short */
+			break;
+		}
 		/* every line but the last is full, the last is not empty */
 		if (last != ARMOR_COLS || n == 0 || n > ARMOR_COLS)
 			break;

@@ -802,6 +802,69 @@ static size_t word_day(const struct ctx *c, size_t i)
 	return 0;
 }
 
+/* Token i follows the one before it after a single '-' ("3-mrt"). */
+static int hyphen_before(const struct ctx *c, size_t i)
+{
+	return i > 0 && c->toks[i].gap == G_COMMA &&
+	       c->toks[i].start ==
+	               c->toks[i - 1].start + c->toks[i - 1].len + 1 &&
+	       P(c)[c->toks[i].start - 1] == '-';
+}
+
+/*
+ * The words of a range that end just before the day at token i: "t/m"
+ * and "tot en met" (Dutch for "up to and including"), "through", "till",
+ * "until".  Returns how many tokens they take, or 0.
+ */
+static size_t range_words(const struct ctx *c, size_t i)
+{
+	if (i >= 3 && word_is(c, i - 1, "m") && word_is(c, i - 2, "t") &&
+	    P(c)[c->toks[i - 1].start - 1] == '/' &&
+	    c->toks[i - 1].start == c->toks[i - 2].start + 2 &&
+	    c->toks[i].gap == G_SPACE && c->toks[i - 2].gap == G_SPACE)
+		return 2;
+	if (i >= 4 && word_is(c, i - 1, "met") && word_is(c, i - 2, "en") &&
+	    word_is(c, i - 3, "tot") && c->toks[i].gap == G_SPACE &&
+	    c->toks[i - 1].gap == G_SPACE && c->toks[i - 2].gap == G_SPACE &&
+	    c->toks[i - 3].gap == G_SPACE)
+		return 3;
+	if (i >= 2 && c->toks[i].gap == G_SPACE &&
+	    c->toks[i - 1].gap == G_SPACE &&
+	    (word_is(c, i - 1, "through") || word_is(c, i - 1, "till") ||
+	     word_is(c, i - 1, "until") || word_is(c, i - 1, "tm")))
+		return 1;
+	return 0;
+}
+
+/*
+ * A feast day with its year: "kerstavond 2016", "Koningsdag 2019",
+ * "Christmas Eve 2016".  Returns the year's token, or 0.
+ */
+static size_t holiday_year(const struct ctx *c, size_t i)
+{
+	static const char *const days[] = {
+	        "kerst", "kerstmis", "kerstavond", "kerstdag", "oudjaar",
+	        "oudejaarsavond", "oudejaarsdag", "nieuwjaar", "nieuwjaarsdag",
+	        "pasen", "paasmaandag", "paaszondag", "pinksteren", "hemelvaart",
+	        "hemelvaartsdag", "koningsdag", "koninginnedag", "bevrijdingsdag",
+	        "sinterklaas", "sinterklaasavond", "pakjesavond", "moederdag",
+	        "vaderdag", "valentijnsdag", "christmas", "xmas", "easter",
+	        "thanksgiving", "halloween", "valentine's", NULL};
+	const struct tok *t = &c->toks[i];
+	if (t->kind != T_WORD || t->flen < 4 || i + 1 >= c->ntoks)
+		return 0;
+	int hit = 0;
+	for (size_t k = 0; days[k] && !hit; k++)
+		hit = word_is(c, i, days[k]);
+	if (!hit)
+		return 0;
+	size_t y = i + 1;
+	if (y + 1 < c->ntoks && c->toks[y].gap == G_SPACE &&
+	    (word_is(c, y, "eve") || word_is(c, y, "day")))
+		y++;
+	return year_after(c, y) ? y : 0;
+}
+
 /* "12 maart 2019", "12 maart", "March 12th, 2019", "the 3rd of May". */
 static bron_err find_word_dates(struct ctx *c)
 {
@@ -811,15 +874,36 @@ static bron_err find_word_dates(struct ctx *c)
 			m = last + 1;
 			if (m < c->ntoks && word_is(c, m, "of") && m + 1 < c->ntoks)
 				m++;
-			if (m < c->ntoks && c->toks[m].gap <= G_DOT &&
-			    c->toks[m].gap != G_GLUE && is_month(c, m))
+			if (m < c->ntoks &&
+			    ((c->toks[m].gap <= G_DOT && c->toks[m].gap != G_GLUE) ||
+			     hyphen_before(c, m)) &&
+			    is_month(c, m))
 				end = m;
 		} else if (i + 1 < c->ntoks && c->toks[i + 1].kind == T_NUM &&
 		           after_abbr(c, i + 1) && is_month(c, i) &&
 		           day_at(c, i + 1, &last) &&
 		           (c->toks[i].cap || c->lang != BRON_LANG_NL)) {
-			/* month first is English: "March 12" */
+			/* month first is English: "March 12", "June 5-7" */
 			end = last;
+			size_t to = last + 1, l2;
+			if (to + 1 < c->ntoks && c->toks[to].gap == G_SPACE &&
+			    (word_is(c, to, "to") || word_is(c, to, "and") ||
+			     word_is(c, to, "through")) &&
+			    c->toks[to + 1].kind == T_NUM)
+				to++;
+			else if (!(to < c->ntoks && hyphen_before(c, to)))
+				to = c->ntoks;
+			if (to < c->ntoks && c->toks[to].kind == T_NUM &&
+			    day_at(c, to, &l2))
+				end = l2;
+		} else if ((end = holiday_year(c, i)) != 0) {
+			/* "Kerstavond 2016", "Easter 2018": a feast day and its
+			 * year name one day, or a few */
+			bron_err e = add_toks(c, i, end, BRON_CAT_DATE);
+			if (e != BRON_OK)
+				return e;
+			i = end;
+			continue;
 		} else if (i + 1 < c->ntoks && year_after(c, i + 1) &&
 		           is_month(c, i) &&
 		           (month_with_year(c, i) || short_year(c, i + 1) < c->len)) {
@@ -855,9 +939,13 @@ static bron_err find_word_dates(struct ctx *c)
 		}
 		if (!end)
 			continue;
-		/* "8 op 9 mei", "8 en 9 mei", "8-9 mei" */
+		/* "8 op 9 mei", "8 en 9 mei", "8-9 mei", "3 t/m 7 maart" */
 		size_t from = i;
-		if (c->toks[i].kind == T_NUM && i >= 2 && c->toks[i].gap == G_SPACE &&
+		size_t conn = c->toks[i].kind == T_NUM ? range_words(c, i) : 0;
+		if (conn && i > conn && day_at(c, i - conn - 1, &last) &&
+		    last == i - conn - 1 && !c->taken[c->toks[last].start])
+			from = last;
+		else if (c->toks[i].kind == T_NUM && i >= 2 && c->toks[i].gap == G_SPACE &&
 		    c->toks[i - 1].gap == G_SPACE &&
 		    (word_is(c, i - 1, "op") || word_is(c, i - 1, "en") ||
 		     word_is(c, i - 1, "tot") || word_is(c, i - 1, "and") ||
@@ -1252,7 +1340,12 @@ bron_err redact_years(struct ctx *c)
 			cue = (redact_tflags(c, p) & LEX_YEARCUE) != 0;
 		else if (t->gap == G_COMMA && P(c)[t->start - 2] == ',' &&
 		         u->kind == T_WORD && c->taken[u->start])
-			cue = redact_cat_at(c, u->start) == BRON_CAT_PLACE;
+			/* "Arnhem, 2001," (a place the detector may also have read
+			 * as a name) */
+			cue = redact_cat_at(c, u->start) == BRON_CAT_PLACE ||
+			      (redact_cat_at(c, u->start) == BRON_CAT_PERSON &&
+			       (t->start + t->len >= c->len ||
+			        strchr(",.;:", P(c)[t->start + t->len])));
 		if (!cue || !private_sentence(c, i, 1))
 			continue;
 		bron_err e = redact_add(c, t->start, t->len, BRON_CAT_DATE, 0);
