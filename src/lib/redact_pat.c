@@ -849,19 +849,23 @@ static size_t holiday_year(const struct ctx *c, size_t i)
 	        "hemelvaartsdag", "koningsdag", "koninginnedag", "bevrijdingsdag",
 	        "sinterklaas", "sinterklaasavond", "pakjesavond", "moederdag",
 	        "vaderdag", "valentijnsdag", "christmas", "xmas", "easter",
-	        "thanksgiving", "halloween", "valentine's", NULL};
+	        "thanksgiving", "halloween", NULL};
 	const struct tok *t = &c->toks[i];
-	if (t->kind != T_WORD || t->flen < 4 || i + 1 >= c->ntoks)
+	/* cheap tests first: this runs for every word */
+	size_t y = i + 1;
+	if (t->kind != T_WORD || t->flen < 4 || y >= c->ntoks)
+		return 0;
+	if (y + 1 < c->ntoks && c->toks[y].gap == G_SPACE &&
+	    (word_is(c, y, "eve") || word_is(c, y, "day")))
+		y++; /* "Christmas Eve 2016" */
+	if (c->toks[y].kind != T_NUM ||
+	    !strchr("kopnhbsmvcxetv", redact_tfold(c, i)[0]))
 		return 0;
 	int hit = 0;
 	for (size_t k = 0; days[k] && !hit; k++)
 		hit = word_is(c, i, days[k]);
 	if (!hit)
 		return 0;
-	size_t y = i + 1;
-	if (y + 1 < c->ntoks && c->toks[y].gap == G_SPACE &&
-	    (word_is(c, y, "eve") || word_is(c, y, "day")))
-		y++;
 	return year_after(c, y) ? y : 0;
 }
 

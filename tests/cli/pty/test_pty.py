@@ -65,6 +65,8 @@ MESSAGES = {
         "shown": "1 entry shown",
         "cut": "1 private passage cut",
         "write_file": "Write this view to the file? [y/N] ",
+        "encrypt_q": "Encrypt this view for the recipients? [y/N] ",
+        "sealed": "bundle encrypted for 2 recipients",
         "nothing_written": "nothing written",
         "yes": "y",
         "phase1": "Phase 1, overwhelmed: what happened to you",
@@ -124,6 +126,8 @@ MESSAGES = {
         "shown": "1 notitie getoond",
         "cut": "1 privépassage weggelaten",
         "write_file": "Dit overzicht naar het bestand schrijven? [j/N] ",
+        "encrypt_q": "Dit overzicht voor de ontvangers versleutelen? [j/N] ",
+        "sealed": "bundel versleuteld voor 2 ontvangers",
         "nothing_written": "niets geschreven",
         "yes": "j",
         "phase1": "Fase 1, overweldigd worden: wat overkwam je",
@@ -998,6 +1002,56 @@ printf '%s\\n' '{text}' > "$1"
             self.assertNotIn(w, seen)
         self.assertEqual(self.leave(p), (0, None))
 
+
+    def test_bundle_for_a_contact_in_the_shell(self):
+        # identity, a contact completed after --to, the preview and its
+        # question, the bundle opened again; the contact's name is kept
+        # out of the history
+        self.make_vault()
+        self.add_entry("Huisbezoek", "Een gewone middag aan de keukentafel.\n"
+                       "[[Dit blijft van mij.]]\n", level="shareable")
+        key = os.path.join(self.home, "sup.key")
+        subprocess.run(["age-keygen", "-o", key], check=True,
+                       capture_output=True)
+        pub = subprocess.run(["age-keygen", "-y", key], check=True,
+                             capture_output=True,
+                             encoding="utf-8").stdout.strip()
+        name = "Begeleider" + secrets.token_hex(3)
+        p = self.shell()
+        out = self.run_line(p, "identity new")
+        self.assertRegex(out, r"age1[02-9ac-hj-np-z]{58}")
+        self.run_line(p, "contacts add " + name + " " + pub)
+        p.send("supervision --to \t\t")
+        self.collect(p, lambda t: name in t, "the contact completed")
+        p.send("\x15")
+        self.sync(p)
+        bundle = os.path.join(self.home, "view.age")
+        p.sendline("supervision --to " + name + " --out " + bundle)
+        p.expect_exact(self.M["encrypt_q"])
+        shown = ESCAPES_RE.sub("", p.before)
+        self.assertIn("keukentafel", shown)
+        self.assertNotIn("Dit blijft van mij", shown)
+        p.sendline(self.M["yes"])
+        p.expect_exact(self.M["sealed"])
+        p.expect_exact(PROMPT)
+        self.assertEqual(os.stat(bundle).st_mode & 0o777, 0o600)
+        with open(bundle, "rb") as f:
+            self.assertNotIn(b"keukentafel", f.read())
+        res = subprocess.run(["age", "-d", "-i", key, bundle],
+                             capture_output=True, encoding="utf-8")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertIn("keukentafel", res.stdout)
+        out = self.run_line(p, "open " + bundle)
+        self.assertIn("keukentafel", out)
+        self.assertNotIn("Dit blijft van mij", out)
+        mark = len(p.logfile_read.getvalue())
+        for _ in range(6):
+            p.send("\x10")  # Ctrl-P: back through the history
+        p.expect(pexpect.TIMEOUT, timeout=0.5)
+        p.send("\x15")
+        self.sync(p)
+        self.assertNotIn(name, p.logfile_read.getvalue()[mark:])
+        self.assertEqual(self.leave(p), (0, None))
 
 def main():
     global ARGS
