@@ -330,6 +330,21 @@ static int next_line(const uint8_t *in, size_t len, size_t *pos,
 	return 1;
 }
 
+/*
+ * Whether the n bytes at s, which the input ends in without a newline,
+ * could still begin a header line: then the file was cut short, else the
+ * line is malformed already.  max is the longest such line may be.
+ */
+static int could_continue(const uint8_t *s, size_t n, size_t max)
+{
+	if (n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
 /* Splits "-> a b c" into a stanza's arguments; -1 when malformed. */
 static int parse_args(const char *s, size_t n, struct age_stanza *st)
 {
@@ -371,7 +386,7 @@ static enum bron_age_fault parse_body(const uint8_t *in, size_t len,
 	size_t n;
 	for (;;) {
 		if (!next_line(in, len, pos, &line, &n)) {
-			*cut = 1;
+			*cut = could_continue(in + *pos, len - *pos, BODY_COLS);
 			return BRON_AGE_HEADER;
 		}
 		if (n > BODY_COLS)
@@ -419,7 +434,12 @@ enum bron_age_fault age_header_parse(const uint8_t *in, size_t len,
 	for (;;) {
 		size_t at = pos;
 		if (!next_line(in, len, &pos, &line, &n)) {
-			*cut = 1;
+			/* a MAC line is 47 bytes; stanza lines have no limit */
+			size_t rest = len - pos;
+			*cut = could_continue(in + pos, rest,
+			                      rest >= 3 && memcmp(in + pos, "---", 3) == 0
+			                              ? 4 + 43
+			                              : (size_t)-1);
 			return BRON_AGE_HEADER;
 		}
 		if (n >= 3 && memcmp(line, "---", 3) == 0) {
