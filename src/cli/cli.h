@@ -55,6 +55,7 @@ enum complete {
 	C_IDENT_SUB,  /* identity new|show|export */
 	C_CONTACTS_SUB, /* contacts add|list|remove */
 	C_CONTACT,    /* a contact's name (or an age1 key) */
+	C_FILE,       /* a file name (the shell scripts complete it) */
 };
 
 #define OPT_ARG 0x1      /* takes a value */

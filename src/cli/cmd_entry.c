@@ -82,7 +82,12 @@ void free_text(char *s)
 
 /* ---- output helpers ---- */
 
-/* Prints a local date, with the time of day when with_time is set. */
+/*
+ * Prints a local date, with the time of day when with_time is set, in the
+ * order of the user's language (a person reads it; JSON has json_time).
+ * The Dutch order is one date_parse() reads back, so a date can be copied
+ * into --since.
+ */
 void print_date(FILE *out, int64_t t, int with_time)
 {
 	char buf[64];
@@ -90,8 +95,16 @@ void print_date(FILE *out, int64_t t, int with_time)
 	struct tm tm;
 	size_t n = 0;
 	if (localtime_r(&tt, &tm))
-		n = with_time ? strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm)
-		              : strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+		n = with_time
+		        /* TRANSLATORS: a date and the time of day for
+		           strftime(3), as in 'show'; Dutch "%d-%m-%Y %H:%M". */
+		        ? strftime(buf, sizeof(buf), _("%Y-%m-%d %H:%M"), &tm)
+		        /* TRANSLATORS: a date for strftime(3), as in 'list';
+		           Dutch "%d-%m-%Y".  Keep it numeric and 10 characters
+		           wide (list lines up its columns on it), in an order
+		           that 'list --since' reads back: %Y-%m-%d or
+		           %d-%m-%Y. */
+		        : strftime(buf, sizeof(buf), _("%Y-%m-%d"), &tm);
 	if (n)
 		fputs(buf, out);
 	else

@@ -864,8 +864,9 @@ int cmd_story(struct cli *c, const struct args *a)
 		char day[32];
 		time_t t = (time_t)e.created;
 		struct tm tm;
+		/* the date as print_date() writes it, in the user's order */
 		if (!localtime_r(&t, &tm) ||
-		    !strftime(day, sizeof(day), "%Y-%m-%d", &tm))
+		    !strftime(day, sizeof(day), _("%Y-%m-%d"), &tm))
 			snprintf(day, sizeof(day), "?");
 		fprintf(stderr, _("Going on with the story you started on %s.\n"),
 		        day);

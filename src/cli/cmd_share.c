@@ -556,16 +556,17 @@ static bron_err log_view(struct cli *c, const struct args *a,
 static void print_summary(FILE *out, const struct bron_view_stats *st,
                           enum bron_withheld withheld)
 {
-	fprintf(out, P_("%zu entry shown", "%zu entries shown", st->shown),
+	/* counts for a person: with the locale's digit grouping (1.234) */
+	fprintf(out, P_("%'zu entry shown", "%'zu entries shown", st->shown),
 	        st->shown);
 	if (st->withheld)
 		fprintf(out,
 		        withheld == BRON_WITHHELD_COUNT
-		                ? P_("; %zu not yet shareable (counted only)",
-		                     "; %zu not yet shareable (counted only)",
+		                ? P_("; %'zu not yet shareable (counted only)",
+		                     "; %'zu not yet shareable (counted only)",
 		                     st->withheld)
-		                : P_("; %zu not yet shareable (date and area only)",
-		                     "; %zu not yet shareable (date and area only)",
+		                : P_("; %'zu not yet shareable (date and area only)",
+		                     "; %'zu not yet shareable (date and area only)",
 		                     st->withheld),
 		        st->withheld);
 	fprintf(out, "\n");
@@ -577,19 +578,19 @@ static void print_summary(FILE *out, const struct bron_view_stats *st,
 		fprintf(out, " %s", _("nothing"));
 	for (int i = 0, first = 1; i < BRON_CAT_COUNT; i++)
 		if (st->replaced[i]) {
-			fprintf(out, "%s %zu %s", first ? "" : ",", st->replaced[i],
+			fprintf(out, "%s %'zu %s", first ? "" : ",", st->replaced[i],
 			        _(cat_labels[i]));
 			first = 0;
 		}
 	fprintf(out, "\n");
-	fprintf(out, P_("%zu private passage cut\n", "%zu private passages cut\n",
+	fprintf(out, P_("%'zu private passage cut\n", "%'zu private passages cut\n",
 	                st->cut),
 	        st->cut);
 	if (st->unclosed)
 		fprintf(out,
-		        P_("%zu entry has a passage opened with [[ and never "
+		        P_("%'zu entry has a passage opened with [[ and never "
 		           "closed: the rest of it was cut\n",
-		           "%zu entries have a passage opened with [[ and never "
+		           "%'zu entries have a passage opened with [[ and never "
 		           "closed: the rest of them was cut\n",
 		           st->unclosed),
 		        st->unclosed);
@@ -986,9 +987,10 @@ int cmd_shared(struct cli *c, const struct args *a)
 		char when[32];
 		time_t t = (time_t)s->when;
 		struct tm tm;
+		/* scripts get ISO 8601; a person the order of the language */
 		if (!localtime_r(&t, &tm) ||
 		    !strftime(when, sizeof(when), json ? "%Y-%m-%dT%H:%M:%S%z"
-		                                       : "%Y-%m-%d %H:%M",
+		                                       : _("%Y-%m-%d %H:%M"),
 		              &tm))
 			snprintf(when, sizeof(when), "?");
 		if (json) {
@@ -1010,7 +1012,7 @@ int cmd_shared(struct cli *c, const struct args *a)
 			continue;
 		}
 		printf("%s  %-4s  ", when, s->format);
-		printf(P_("%zu entry", "%zu entries", s->nids), s->nids);
+		printf(P_("%'zu entry", "%'zu entries", s->nids), s->nids);
 		printf("  %s", s->dest ? s->dest : _("(standard output)"));
 		if (s->selection && *s->selection)
 			printf("  %s", s->selection);

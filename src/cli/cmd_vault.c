@@ -308,12 +308,13 @@ int cmd_verify(struct cli *c, const struct args *a)
 	if (bron_vault_verify(c->vault, &r, &err) != BRON_OK)
 		return fail(&err);
 	char what[128];
+	/* counts for a person: with the locale's digit grouping (1.234) */
 	snprintf(what, sizeof(what),
-	         ngettext("%llu record authenticated",
-	                  "%llu records authenticated", (unsigned long)r.records),
+	         ngettext("%'llu record authenticated",
+	                  "%'llu records authenticated", (unsigned long)r.records),
 	         (unsigned long long)r.records);
 	/* TRANSLATORS: the first %s is "N records authenticated" */
-	printf(_("vault is intact: %s (%llu bytes), manifest verified at change "
+	printf(_("vault is intact: %s (%'llu bytes), manifest verified at change "
 	         "%llu, key generation %u\n"),
 	       what, (unsigned long long)r.bytes, (unsigned long long)r.seq,
 	       (unsigned)r.epoch);

@@ -374,7 +374,7 @@ static const struct opt supervision_opts[] = {
 	{"withheld", 0, OPT_ARG, C_WITHHELD,
 	 N_("not-yet-shareable entries: omit (default), placeholder or count")},
 	{"format", 'f', OPT_ARG, C_FORMAT, N_("md (default), txt, html or json")},
-	{"out", 'o', OPT_ARG | OPT_PRIVATE, C_NONE,
+	{"out", 'o', OPT_ARG | OPT_PRIVATE, C_FILE,
 	 N_("write to this file (0600) instead of the screen")},
 	{"force", 0, 0, C_NONE, N_("replace the file if it exists")},
 	{"yes", 'y', 0, C_NONE, N_("write without the preview and question")},
@@ -387,13 +387,13 @@ static const struct opt supervision_opts[] = {
 	{NULL, 0, 0, C_NONE, NULL},
 };
 static const struct opt identity_opts[] = {
-	{"out", 'o', OPT_ARG | OPT_PRIVATE, C_NONE,
+	{"out", 'o', OPT_ARG | OPT_PRIVATE, C_FILE,
 	 N_("with export: the file to write the secret key to (0600)")},
 	{"force", 0, 0, C_NONE, N_("replace the file if it exists")},
 	{NULL, 0, 0, C_NONE, NULL},
 };
 static const struct opt open_opts[] = {
-	{"out", 'o', OPT_ARG | OPT_PRIVATE, C_NONE,
+	{"out", 'o', OPT_ARG | OPT_PRIVATE, C_FILE,
 	 N_("write to this file (0600) instead of the screen")},
 	{"force", 0, 0, C_NONE, N_("replace the file if it exists")},
 	{NULL, 0, 0, C_NONE, NULL},
@@ -403,7 +403,7 @@ static const struct opt shared_opts[] = {
 	{NULL, 0, 0, C_NONE, NULL},
 };
 static const struct opt redact_opts[] = {
-	{"names", 'n', OPT_ARG | OPT_MULTI | OPT_PRIVATE, C_NONE,
+	{"names", 'n', OPT_ARG | OPT_MULTI | OPT_PRIVATE, C_FILE,
 	 N_("a file of names to replace: one 'name' or 'name=label' a line")},
 	{"lang", 0, OPT_ARG, C_LANG,
 	 N_("the text's language: auto (default), nl or en")},
@@ -451,7 +451,7 @@ static const struct opt disclosed_opts[] = {
 	{NULL, 0, 0, C_NONE, NULL},
 };
 static const struct opt overview_opts[] = {
-	{"svg", 0, OPT_ARG | OPT_PRIVATE, C_NONE,
+	{"svg", 0, OPT_ARG | OPT_PRIVATE, C_FILE,
 	 N_("write the picture as SVG to this file (0600)")},
 	{"force", 0, 0, C_NONE, N_("replace the file if it exists")},
 	{"shareable", 0, 0, C_NONE,
@@ -526,7 +526,7 @@ const struct command commands[] = {
 	 {C_CONTACTS_SUB, C_CONTACT, C_NONE},
 	 N_("add NAME KEY | list | remove NAME"),
 	 N_("the people you send encrypted bundles to"), none_opts},
-	{"open", cmd_open, CMD_VAULT | CMD_PRIVATE_POS, 1, 1, {C_NONE},
+	{"open", cmd_open, CMD_VAULT | CMD_PRIVATE_POS, 1, 1, {C_FILE},
 	 N_("FILE"), N_("decrypt and show a bundle made for you"), open_opts},
 	{"passwd", cmd_passwd, 0, 0, 0, {C_NONE}, "",
 	 N_("change the passphrase"), passphrase_opts},
@@ -535,7 +535,7 @@ const struct command commands[] = {
 	 passphrase_opts},
 	{"rekey", cmd_rekey, 0, 0, 0, {C_NONE}, "",
 	 N_("replace the master key and re-encrypt everything"), none_opts},
-	{"backup", cmd_backup, CMD_VAULT, 1, 1, {C_NONE}, N_("FILE"),
+	{"backup", cmd_backup, CMD_VAULT, 1, 1, {C_FILE}, N_("FILE"),
 	 N_("write a verified copy of the vault to a new file"), none_opts},
 	{"verify", cmd_verify, 0, 0, 0, {C_NONE}, "",
 	 N_("check every record and the manifest"), none_opts},

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "completion.h"
 #include "i18n.h"
 
 void i18n_init(void)
@@ -42,6 +43,7 @@ static void usage(FILE *out)
 	fprintf(out, "%s\n", _("usage: bron [--vault PATH] [--passphrase-fd N] "
 	                       "[--idle-timeout SECONDS] [COMMAND [ARGS]]"));
 	fprintf(out, "%s\n", _("       bron --help | --version"));
+	fprintf(out, "%s\n", _("       bron --completion bash | zsh | fish"));
 }
 
 /* $BRON_VAULT, else $XDG_DATA_HOME/bron/journal.bron, else ~/.local/share. */
@@ -102,6 +104,10 @@ int main(int argc, char **argv)
 			printf(_("bron %s\n"), bron_version());
 			free(vault);
 			return EXIT_OK;
+		}
+		if (strcmp(a, "--completion") == 0 && val) {
+			free(vault);
+			return completion_print(val, stdout);
 		}
 		if (strcmp(a, "--vault") == 0 && val && *val) {
 			free(vault);

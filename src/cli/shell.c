@@ -19,8 +19,8 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "completion.h"
 #include "i18n.h"
-#include "vocab.h"
 
 #define PROMPT "bron> "
 
@@ -118,16 +118,6 @@ static char **copy_strv(const char *const *src, const char *prefix)
 	return v;
 }
 
-static char **command_names(void)
-{
-	const char *names[64];
-	size_t n = 0;
-	for (const struct command *c = commands; c->name && n < 63; c++)
-		names[n++] = c->name;
-	names[n] = NULL;
-	return copy_strv(names, "");
-}
-
 static char **option_names(const struct command *cmd)
 {
 	const char *names[64];
@@ -177,57 +167,21 @@ static char **entry_ids(struct cli *c)
 	return l.v;
 }
 
+/* The words for a value: the fixed ones, or what the open vault holds. */
 static char **values_for(enum complete what)
 {
+	const char *const *words = complete_words(what);
 	switch (what) {
-	case C_LEVEL:
-		return copy_strv(level_names, "");
-	case C_AREA:
-		return copy_strv(area_names, "");
 	case C_TAG:
 		return shell_cli->vault && bron_vault_is_unlocked(shell_cli->vault)
 		               ? collect_tags(shell_cli)
 		               : NULL;
 	case C_ID:
 		return entry_ids(shell_cli);
-	case C_COMMAND:
-		return command_names();
-	case C_FORMAT:
-		return copy_strv(format_names, "");
-	case C_WITHHELD:
-		return copy_strv(withheld_names, "");
-	case C_LANG:
-		return copy_strv(lang_names, "");
-	case C_NAMES_SUB:
-		return copy_strv(names_subcommands, "");
-	case C_KIND:
-		return copy_strv(vocab_kinds.names, "");
-	case C_PHASE:
-		return copy_strv(vocab_phases.names, "");
-	case C_ASPECT:
-		return copy_strv(vocab_aspects.names, "");
-	case C_HELPED:
-		return copy_strv(vocab_helped.names, "");
-	case C_HINDERED:
-		return copy_strv(vocab_hindered.names, "");
-	case C_ROLE:
-		return copy_strv(vocab_roles.names, "");
-	case C_DECISION:
-		return copy_strv(vocab_decisions.names, "");
-	case C_EXP_SUB:
-		return copy_strv(experience_subcommands, "");
-	case C_TRIG_SUB:
-		return copy_strv(triggers_subcommands, "");
-	case C_TRIG_LIST:
-		return copy_strv(triggers_lists, "");
-	case C_IDENT_SUB:
-		return copy_strv(identity_subcommands, "");
-	case C_CONTACTS_SUB:
-		return copy_strv(contacts_subcommands, "");
 	case C_CONTACT:
 		return contact_names(shell_cli);
 	default:
-		return NULL;
+		return words ? copy_strv(words, "") : NULL;
 	}
 }
 
@@ -247,7 +201,7 @@ static char **complete(const char *text, int start, int end)
 		return NULL;
 	char **v = NULL;
 	if (nwords == 0) {
-		v = command_names();
+		v = values_for(C_COMMAND);
 	} else {
 		const struct command *cmd = command_find(words[0]);
 		const struct opt *prev =

@@ -359,10 +359,21 @@ static int64_t month_start(int64_t mo)
 	return days_from_civil(mo / 12, (int)(mo % 12) + 1, 1) * DAY;
 }
 
+/*
+ * A tick or path label: the year, or the month in the order of the
+ * reader's language.  The layout counts on seven characters for a month
+ * ("2026-11"), so a translation of any other width falls back to that.
+ */
 static void time_label(int64_t t, int months, char out[16])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	/* TRANSLATORS: a month in the picture of recovery, for strftime(3);
+	   Dutch "%m-%Y" (11-2026).  It must come out exactly 7 characters
+	   wide, so keep it numeric. */
+	if (months && gmtime_r(&tt, &tm) && strftime(out, 16, _("%Y-%m"), &tm) &&
+	    strlen(out) == 7)
+		return;
 	if (!gmtime_r(&tt, &tm) ||
 	    !strftime(out, 16, months ? "%Y-%m" : "%Y", &tm))
 		snprintf(out, 16, "?");
@@ -679,7 +690,7 @@ static void svg_bars(struct cbuf *b, const struct bron_chart_group *gr,
 		          "fill=\"" GREY "\"/>\n",
 		       BAR_X, *y - 11, w);
 		cb_fmt(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\" "
-		          "fill=\"" INK "\">%zu</text>\n",
+		          "fill=\"" INK "\">%'zu</text>\n",
 		       BAR_X + w + 6, *y, v);
 	}
 }
@@ -758,12 +769,15 @@ static const char *const eighths[8] = {
 	"", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d",
 	"\xe2\x96\x8c", "\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89"};
 
+/*
+ * The width of a count as text_bars() writes it, digit grouping included
+ * (bytes, so a multibyte separator only makes the bar a little shorter).
+ */
 static size_t digits(size_t v)
 {
-	size_t n = 1;
-	while (v >= 10)
-		v /= 10, n++;
-	return n;
+	char tmp[64];
+	int n = snprintf(tmp, sizeof(tmp), "%'zu", v);
+	return n > 0 ? (size_t)n : 1;
 }
 
 static void text_bars(struct cbuf *b, const struct bron_chart_group *gr,
@@ -800,7 +814,7 @@ static void text_bars(struct cbuf *b, const struct bron_chart_group *gr,
 			cb_rep(b, "\xe2\x96\x88", e / 8);
 			cb_str(b, eighths[e % 8]);
 		}
-		cb_fmt(b, " %zu\n", v);
+		cb_fmt(b, " %'zu\n", v); /* 1.234 where the locale groups */
 	}
 }
 

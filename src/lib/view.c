@@ -281,12 +281,39 @@ static bron_err render_text(struct bron_view *v, struct vbuf *b,
 	return render_as(v, b, s, v->o.format, out, err);
 }
 
-static void date_str(int64_t t, char out[16])
+#define DAY_LEN 64
+
+/*
+ * The local day of t: ISO 8601 where a program reads it (JSON, HTML's
+ * datetime attribute), else in the order of the reader's language, as the
+ * CLI's print_date() writes it.
+ */
+static void date_str(int64_t t, int iso, char out[DAY_LEN])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	if (!localtime_r(&tt, &tm) || !strftime(out, 16, "%Y-%m-%d", &tm))
-		snprintf(out, 16, "?");
+	if (!localtime_r(&tt, &tm) ||
+	    !strftime(out, DAY_LEN, iso ? "%Y-%m-%d" : _("%Y-%m-%d"), &tm))
+		snprintf(out, DAY_LEN, "?");
+}
+
+/* The day of t for a format: the reader's order, ISO 8601 for JSON. */
+static void day_for(const struct bron_view *v, int64_t t, char out[DAY_LEN])
+{
+	date_str(t, v->o.format == BRON_VIEW_JSON, out);
+}
+
+/* <time datetime="2026-11-28">28-11-2026</time> for HTML. */
+static void vb_time(struct vbuf *b, int64_t t)
+{
+	char iso[DAY_LEN], day[DAY_LEN];
+	date_str(t, 1, iso);
+	date_str(t, 0, day);
+	vb_str(b, "<time datetime=\"");
+	vb_str(b, iso);
+	vb_str(b, "\">");
+	vb_text(b, BRON_VIEW_HTML, day, strlen(day));
+	vb_str(b, "</time>");
 }
 
 static const char *area_shown(const struct bron_view *v, const char *key)
@@ -336,9 +363,9 @@ static struct chunk *new_chunk(struct bron_view *v, uint64_t id,
 static void render_withheld(struct bron_view *v, struct vbuf *b,
                             const struct bron_entry *e)
 {
-	char day[16];
+	char day[DAY_LEN];
 	const char *area = area_shown(v, e->area);
-	date_str(e->created, day);
+	day_for(v, e->created, day);
 	switch (v->o.format) {
 	case BRON_VIEW_JSON:
 		vb_str(b, "{\"date\": \"");
@@ -354,9 +381,9 @@ static void render_withheld(struct bron_view *v, struct vbuf *b,
 		vb_str(b, ", \"withheld\": true}");
 		return;
 	case BRON_VIEW_HTML:
-		vb_str(b, "<p class=\"withheld\"><time>");
-		vb_str(b, day);
-		vb_str(b, "</time> ");
+		vb_str(b, "<p class=\"withheld\">");
+		vb_time(b, e->created);
+		vb_str(b, " ");
 		vb_text(b, BRON_VIEW_HTML, _("not yet shareable"),
 		        strlen(_("not yet shareable")));
 		if (area) {
@@ -386,18 +413,21 @@ static bron_err render_entry(struct bron_view *v, struct vbuf *b,
 {
 	enum bron_view_format f = v->o.format;
 	struct rendered r = {0};
-	char day[16];
+	char day[DAY_LEN];
 	const char *area = area_shown(v, e->area);
 	bron_err code;
-	date_str(e->created, day);
+	day_for(v, e->created, day);
 
 	/* heading: date and title */
 	vb_str(b, f == BRON_VIEW_MD     ? "## "
-	          : f == BRON_VIEW_HTML ? "<article>\n<h2><time>"
+	          : f == BRON_VIEW_HTML ? "<article>\n<h2>"
 	          : f == BRON_VIEW_JSON ? "{\"date\": \""
 	                                : "");
-	vb_str(b, day);
-	vb_str(b, f == BRON_VIEW_HTML   ? "</time> "
+	if (f == BRON_VIEW_HTML)
+		vb_time(b, e->created);
+	else
+		vb_str(b, day);
+	vb_str(b, f == BRON_VIEW_HTML   ? " "
 	          : f == BRON_VIEW_JSON ? "\", \"title\": \""
 	                                : " \xc2\xb7 ");
 	size_t before = b->len;
@@ -536,11 +566,11 @@ static const char html_style[] =
 
 static void header(struct bron_view *v, struct vbuf *b)
 {
-	char day[16], count[64];
+	char day[DAY_LEN], count[64];
 	const char *title = _("Supervision view");
-	date_str(v->o.generated, day);
+	day_for(v, v->o.generated, day);
 	snprintf(count, sizeof(count),
-	         P_("%zu entry", "%zu entries", v->st.shown), v->st.shown);
+	         P_("%'zu entry", "%'zu entries", v->st.shown), v->st.shown);
 	switch (v->o.format) {
 	case BRON_VIEW_HTML: {
 		vb_str(b, "<!DOCTYPE html>\n<html lang=\"");
@@ -553,7 +583,7 @@ static void header(struct bron_view *v, struct vbuf *b)
 		vb_str(b, "<h1>");
 		vb_text(b, BRON_VIEW_HTML, title, strlen(title));
 		vb_str(b, "</h1>\n<p class=\"made\">");
-		vb_str(b, day);
+		vb_text(b, BRON_VIEW_HTML, day, strlen(day));
 		vb_str(b, " \xc2\xb7 ");
 		vb_text(b, BRON_VIEW_HTML, count, strlen(count));
 		vb_str(b, "</p>\n");
@@ -615,9 +645,9 @@ static bron_err note_field(struct bron_view *v, struct vbuf *b,
 static void path_text(struct vbuf *b, const struct bron_view_experience *x,
                       enum bron_view_format f)
 {
-	char day[16], num[8];
+	char day[DAY_LEN], num[8];
 	for (size_t i = 0; i < x->npath; i++) {
-		date_str(x->path[i].when, day);
+		date_str(x->path[i].when, f == BRON_VIEW_JSON, day);
 		if (f == BRON_VIEW_JSON) {
 			snprintf(num, sizeof(num), "%d", x->path[i].phase);
 			vb_str(b, i ? ", {\"date\": \"" : "{\"date\": \"");
@@ -631,7 +661,7 @@ static void path_text(struct vbuf *b, const struct bron_view_experience *x,
 		vb_str(b, i ? " \xe2\x86\x92 " : "");
 		vb_str(b, num);
 		vb_str(b, " (");
-		vb_str(b, day);
+		vb_text(b, f, day, strlen(day));
 		vb_str(b, ")");
 	}
 }
@@ -644,7 +674,7 @@ static bron_err render_experience(struct bron_view *v, struct vbuf *b,
 	const char *area = area_shown(v, x->area_key);
 	const char *kind = f == BRON_VIEW_JSON ? x->kind_key : x->kind_label;
 	bron_err code;
-	char day[16];
+	char day[DAY_LEN];
 	vb_str(b, f == BRON_VIEW_MD     ? "### "
 	          : f == BRON_VIEW_HTML ? "<section class=\"exp\">\n<h3>"
 	          : f == BRON_VIEW_JSON ? (v->nx ? ", {\"title\": \""
@@ -710,17 +740,19 @@ static bron_err render_experience(struct bron_view *v, struct vbuf *b,
 	}
 	for (size_t i = 0; i < x->nnotes; i++) {
 		const struct bron_view_note *n = &x->notes[i];
-		date_str(n->when, day);
+		day_for(v, n->when, day);
 		if (f == BRON_VIEW_JSON) {
 			vb_str(b, i ? ", {\"date\": \"" : "{\"date\": \"");
 			vb_str(b, day);
 			vb_str(b, "\", \"role\": \"");
+		} else if (f == BRON_VIEW_HTML) {
+			vb_str(b, "<li>");
+			vb_time(b, n->when);
+			vb_str(b, " ");
 		} else {
-			vb_str(b, f == BRON_VIEW_HTML ? "<li><time>"
-			          : f == BRON_VIEW_MD ? "- "
-			                              : "  - ");
+			vb_str(b, f == BRON_VIEW_MD ? "- " : "  - ");
 			vb_str(b, day);
-			vb_str(b, f == BRON_VIEW_HTML ? "</time> " : " \xc2\xb7 ");
+			vb_str(b, " \xc2\xb7 ");
 		}
 		if ((code = render_text(v, b, n->role, r, err)) != BRON_OK)
 			return code;
@@ -876,8 +908,8 @@ static void footer(struct bron_view *v, struct vbuf *b)
 	}
 	if (count && v->st.withheld) {
 		snprintf(line, sizeof(line),
-		         P_("%zu entry is not yet shareable and is not shown.",
-		            "%zu entries are not yet shareable and are not shown.",
+		         P_("%'zu entry is not yet shareable and is not shown.",
+		            "%'zu entries are not yet shareable and are not shown.",
 		            v->st.withheld),
 		         v->st.withheld);
 		vb_str(b, v->o.format == BRON_VIEW_HTML ? "<p class=\"withheld\">"

@@ -71,6 +71,10 @@ def hm(t):
     return time.strftime("%Y-%m-%d %H:%M", time.gmtime(t))
 
 
+def hm_nl(t):
+    return time.strftime("%d-%m-%Y %H:%M", time.gmtime(t))
+
+
 def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
@@ -516,7 +520,8 @@ class Context:
         simple = {
             "pass": PASS, "newpass": NEWPASS, "dir": self.dir,
             "vault": self.vault, "today": ymd(NOW), "yesterday": ymd(NOW - DAY),
-            "today-nl": dmy(NOW), "pid": str(self.lockpid),
+            "today-nl": dmy(NOW), "yesterday-nl": dmy(NOW - DAY),
+            "pid": str(self.lockpid),
             "passfd": "{passfd}",
         }
         if arg is None and name in simple:
@@ -533,12 +538,18 @@ class Context:
             return self._prefix(arg).upper()
         if name == "date":
             return ymd(self._created(arg))
+        if name == "date-nl":
+            return dmy(self._created(arg))
         if name == "time":
             return hm(self._created(arg))
+        if name == "time-nl":
+            return hm_nl(self._created(arg))
         if name == "iso":
             return iso(self._created(arg))
         if name == "changed":
             return hm(self.meta["changed"][arg])
+        if name == "changed-nl":
+            return hm_nl(self.meta["changed"][arg])
         if name == "changed-iso":
             return iso(self.meta["changed"][arg])
         if name == "day":

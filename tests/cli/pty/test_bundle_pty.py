@@ -64,18 +64,18 @@ MESSAGES = {
         "passphrase": "Wachtzin: ",
         "welcome": "Typ 'help' voor de opdrachten, Ctrl-D om te stoppen.",
         "quit_help": "de shell verlaten",
-        "made": "Je identiteit is gemaakt. Geef deze openbare sleutel aan wie "
-                "jou bundels stuurt:",
+        "made": "Je identiteit is aangemaakt. Geef deze openbare sleutel aan "
+                "wie jou bundels stuurt:",
         "fingerprint": "vingerafdruk: ",
-        "added": "'{}' toegevoegd; vingerafdruk {} (vergelijk die met de "
-                 "hunne, persoonlijk of telefonisch)",
+        "added": "'{}' toegevoegd; vingerafdruk {} (controleer samen met de "
+                 "ander of die klopt, persoonlijk of telefonisch)",
         "removed": "'{}' is uit je contacten verwijderd",
         "encrypt_q": "Dit overzicht voor de ontvangers versleutelen? [j/N] ",
         "yes": "j",
         "no": "n",
         "sealed": "bundel versleuteld voor 2 ontvangers",
-        "nothing_written": "niets geschreven",
-        "heading": "Overzicht voor supervisie",
+        "nothing_written": "er is niets geschreven",
+        "heading": "Supervisieoverzicht",
         "shown": "1 notitie getoond",
         "cut": "1 privépassage weggelaten",
         "label": "[Persoon A]",

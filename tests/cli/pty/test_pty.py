@@ -93,6 +93,7 @@ MESSAGES = {
         "triggers_saved": "triggers plan saved",
         "inventory": "1 experience in the inventory; 9 more to reach ten.",
         "picture": "A picture of recovery",
+        "day_re": r"\d{4}-\d{2}-\d{2}",  # how list and show write a date
     },
     "nl": {
         "passphrase": "Wachtzin: ",
@@ -110,7 +111,7 @@ MESSAGES = {
         "shareable": "deelbaar",
         "level_arg": "deelbaar",
         "level_line": "niveau:",
-        "history": "Geschiedenis van het deelniveau:",
+        "history": "Wijzigingen van het niveau:",
         "now": "notitie {} is nu {}",
         "no_match": "geen notities gevonden",
         "wrong": "bron: verkeerde wachtzin",
@@ -125,10 +126,10 @@ MESSAGES = {
         "label": "[Persoon A]",
         "shown": "1 notitie getoond",
         "cut": "1 privépassage weggelaten",
-        "write_file": "Dit overzicht naar het bestand schrijven? [j/N] ",
+        "write_file": "Dit overzicht in het bestand opslaan? [j/N] ",
         "encrypt_q": "Dit overzicht voor de ontvangers versleutelen? [j/N] ",
         "sealed": "bundel versleuteld voor 2 ontvangers",
-        "nothing_written": "niets geschreven",
+        "nothing_written": "er is niets geschreven",
         "yes": "j",
         "phase1": "Fase 1, overweldigd worden: wat overkwam je",
         "phase3": "Fase 3, ermee leven: hoe bouwde je weer op?",
@@ -139,10 +140,10 @@ MESSAGES = {
         "heading2": "-- Fase 2: ermee worstelen --",
         "heading3": "-- Fase 3: ermee leven --",
         "plan_what": "Wat zou je precies delen?",
-        "plan_with": "Met wie? client, colleague, team, supervisor, "
-                     "intervision (met komma's ertussen):",
+        "plan_with": "Met wie? cliënt, collega, team, supervisor, "
+                     "intervisie (gescheiden door komma's):",
         "plan_why": "Waarom: wat wil je dat het de ander oplevert?",
-        "check_last": "Is het voor jou nog te vers of te pijnlijk?",
+        "check_last": "Is het voor jou nog te rauw of te pijnlijk?",
         "yes_or_no": "antwoord met ja of nee",
         "plan_passes": "Het plan doorstaat de toets.",
         "role_q": "nooit een naam)?",
@@ -153,8 +154,10 @@ MESSAGES = {
         "use_it": "gebruiken",
         "exp_saved": "ervaring %s opgeslagen",
         "triggers_saved": "signaleringsplan opgeslagen",
-        "inventory": "1 ervaring in je inventarisatie; nog 9 te gaan tot tien.",
+        "inventory": "1 ervaring in je inventarisatie; nog 9 tot je er tien "
+                     "hebt.",
         "picture": "Een beeld van je herstel",
+        "day_re": r"\d{2}-\d{2}-\d{4}",
     },
 }
 
@@ -341,8 +344,8 @@ class PtyCase(unittest.TestCase):
         """(short id, label, title) for every line list or search printed."""
         rows = []
         for line in text.splitlines():
-            m = re.match(r"^([0-9a-f]{8})  \d{4}-\d{2}-\d{2}  (.+?)\s{2,}(.*?)\s*$",
-                         line.strip("\r"))
+            m = re.match(r"^([0-9a-f]{8})  " + self.M["day_re"] +
+                         r"  (.+?)\s{2,}(.*?)\s*$", line.strip("\r"))
             if m:
                 rows.append(m.groups())
         return rows
@@ -513,7 +516,7 @@ printf '%s\\n' '{text}' > "$1"
         self.assertIn(self.M["now"].format(eid, self.M["shareable"]), out)
         out = self.run_line(p, "show " + eid[:8])
         self.assertIn(self.M["history"], out)
-        self.assertRegex(out, r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}  "
+        self.assertRegex(out, self.M["day_re"] + r" \d{2}:\d{2}  "
                          + re.escape(f'{self.M["private"]} → '
                                      f'{self.M["shareable"]}: {why}'))
         self.assertRegex(out, re.escape(self.M["level_line"]) + r"\s+"
@@ -834,7 +837,7 @@ printf '%s\\n' '{text}' > "$1"
         p.expect_exact(self.M["plan_what"])
         p.sendline(what)
         p.expect_exact(self.M["plan_with"])
-        p.sendline("client, collega")
+        p.sendline("cliënt, collega")  # the Dutch words of the prompt work
         p.expect_exact(self.M["plan_why"])
         p.sendline(why)
         p.sendline("misschien")
