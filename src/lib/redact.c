@@ -553,6 +553,37 @@ bron_err redact_add(struct ctx *c, size_t start, size_t len,
 	return BRON_OK;
 }
 
+/*
+ * Replaces [start, start+len) as one item of cat, taking over the spans it
+ * overlaps: a pseudonym inside an e-mail address or a link must not leave
+ * the rest of the address readable around its label.  The region grows to
+ * the spans it swallows.
+ */
+bron_err redact_claim(struct ctx *c, size_t start, size_t len,
+                      enum bron_cat cat)
+{
+	size_t end = start + len, k;
+	if (len == 0 || end > c->len)
+		return BRON_OK;
+	for (int grown = 1; grown;) {
+		grown = 0;
+		k = 0;
+		for (size_t i = 0; i < c->nspans; i++) {
+			const struct span s = c->spans[i];
+			if (s.start < end && start < s.start + s.len) {
+				grown |= s.start < start || s.start + s.len > end;
+				start = s.start < start ? s.start : start;
+				end = s.start + s.len > end ? s.start + s.len : end;
+				continue;
+			}
+			c->spans[k++] = s;
+		}
+		c->nspans = k;
+	}
+	memset(c->taken + start, 0, end - start);
+	return redact_add(c, start, end - start, cat, 0);
+}
+
 bron_err redact_suspect(struct ctx *c, size_t i)
 {
 	const struct tok *t = &c->toks[i];

@@ -107,6 +107,9 @@ static inline const char *redact_tfold(const struct ctx *c, size_t i)
 /* Claims [start, start+len) for cat unless a byte of it is taken. */
 bron_err redact_add(struct ctx *c, size_t start, size_t len,
                     enum bron_cat cat, size_t label);
+/* The same, taking over (and growing to) any spans the region overlaps. */
+bron_err redact_claim(struct ctx *c, size_t start, size_t len,
+                      enum bron_cat cat);
 /* The category of the span that holds byte pos, or BRON_CAT_COUNT. */
 enum bron_cat redact_cat_at(const struct ctx *c, size_t pos);
 /* 1 when a byte of [start, start+len) is taken. */

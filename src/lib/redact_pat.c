@@ -110,7 +110,7 @@ static bron_err find_emails(struct ctx *c)
 		size_t k = host_end(c, a + 1);
 		if (!k)
 			continue;
-		bron_err e = redact_add(c, j, k - j, BRON_CAT_EMAIL, 0);
+		bron_err e = redact_claim(c, j, k - j, BRON_CAT_EMAIL);
 		if (e != BRON_OK)
 			return e;
 		if (k >= c->len)
@@ -300,8 +300,10 @@ static bron_err find_links(struct ctx *c)
 		while (end >= he + 3 && p[end - 3] == 0xe2 && p[end - 2] == 0x80)
 			end -= 3;
 		bron_err e = BRON_OK;
-		if (personal_link(p + h, he - h, p + he, end - he))
-			e = redact_add(c, i, end - i, BRON_CAT_URL, 0);
+		/* a link with a pseudonym in it goes whole, like a personal one */
+		if (personal_link(p + h, he - h, p + he, end - he) ||
+		    redact_taken(c, i, end - i))
+			e = redact_claim(c, i, end - i, BRON_CAT_URL);
 		else
 			protect(c, i, end - i);
 		if (e != BRON_OK)

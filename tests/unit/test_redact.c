@@ -134,6 +134,28 @@ static void pseudonym_labels(void **state)
 	bron_redactor_free(r);
 }
 
+/* A pseudonym inside an address or a link takes the whole of it along. */
+static void pseudonym_in_address(void **state)
+{
+	(void)state;
+	struct bron_error err;
+	struct bron_redactor *r = new_nl();
+	assert_int_equal(bron_redactor_add_name(r, "Tobias Marigold", NULL, &err),
+	                 BRON_OK);
+	struct bron_redaction out;
+	const char *in = "Tobias mailde van tobias.marigold@gemeente-puddleby.nl "
+	                 "en zie facebook.com/tobias.marigold of "
+	                 "www.tobias.nl/over, of gemeente.nl/Tobias.";
+	redact(r, in, &out);
+	assert_consistent(in, &out);
+	assert_string_equal(out.text, "[Person A] mailde van [E-mail 1] en zie "
+	                              "[Link 1] of [Link 2], of [Link 3].");
+	assert_null(strstr(out.text, "marigold"));
+	assert_null(strstr(out.text, "puddleby"));
+	bron_redaction_free(&out);
+	bron_redactor_free(r);
+}
+
 static void suspects(void **state)
 {
 	(void)state;
@@ -226,6 +248,7 @@ int main(void)
 	        cmocka_unit_test(placeholders),
 	        cmocka_unit_test(person_parts),
 	        cmocka_unit_test(pseudonym_labels),
+	        cmocka_unit_test(pseudonym_in_address),
 	        cmocka_unit_test(suspects),
 	        cmocka_unit_test(invalid_input),
 	        cmocka_unit_test(embedded_nul),
