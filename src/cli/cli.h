@@ -92,6 +92,7 @@ int arg_flag(const struct args *a, const char *name);
 #define CMD_VAULT 0x1      /* needs an unlocked vault */
 #define CMD_SHELL_ONLY 0x2 /* only inside the shell */
 #define CMD_PRIVATE_POS 0x4 /* positional arguments are journal text */
+#define CMD_NO_VAULT 0x8  /* never opens a vault: runs without a vault path */
 
 struct cli;
 

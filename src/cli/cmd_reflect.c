@@ -30,7 +30,17 @@
 const char *const experience_subcommands[] = {"add", "list", "show", "edit",
                                               NULL};
 const char *const triggers_subcommands[] = {"show", "add", "remove", NULL};
-const char *const triggers_lists[] = {"trigger", "signal", "helps", NULL};
+/* The plan's three lists by their English names, then the Dutch ones
+ * ("trigger" is both); triggers_list() maps a name to 0, 1 or 2. */
+const char *const triggers_lists[] = {"trigger", "signal", "helps",
+                                      "signaal", "helpt",  NULL};
+
+static int triggers_list(const char *name)
+{
+	static const int list[] = {0, 1, 2, 1, 2};
+	int i = word_index(triggers_lists, name);
+	return i < 0 ? -1 : list[i];
+}
 
 /* The inventory the training asks for has at least this many. */
 #define INVENTORY_GOAL 10
@@ -1296,7 +1306,7 @@ int cmd_triggers(struct cli *c, const struct args *a)
 		journal_free(&j);
 		return EXIT_USAGE;
 	}
-	int which = word_index(triggers_lists, a->pos[1]);
+	int which = triggers_list(a->pos[1]);
 	char ***list = which == 0 ? &t->triggers
 	               : which == 1 ? &t->signals
 	                            : &t->helps;

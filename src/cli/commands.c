@@ -492,7 +492,7 @@ const struct command commands[] = {
 	{"shared", cmd_shared, CMD_VAULT, 0, 0, {C_NONE}, "",
 	 N_("which views were written, when, and with which entries"),
 	 shared_opts},
-	{"redact", cmd_redact, 0, 0, 0, {C_NONE}, "",
+	{"redact", cmd_redact, CMD_NO_VAULT, 0, 0, {C_NONE}, "",
 	 N_("redact text from standard input to standard output (no vault)"),
 	 redact_opts},
 	{"experience", cmd_experience, CMD_VAULT | CMD_PRIVATE_POS, 1, 2,
@@ -541,7 +541,7 @@ const struct command commands[] = {
 	 N_("check every record and the manifest"), none_opts},
 	{"lock", cmd_lock, CMD_SHELL_ONLY, 0, 0, {C_NONE}, "",
 	 N_("forget the keys until the passphrase is given again"), none_opts},
-	{"help", cmd_help, 0, 0, 1, {C_COMMAND}, N_("[COMMAND]"),
+	{"help", cmd_help, CMD_NO_VAULT, 0, 1, {C_COMMAND}, N_("[COMMAND]"),
 	 N_("list the commands, or explain one"), none_opts},
 	{"quit", cmd_quit, CMD_SHELL_ONLY, 0, 0, {C_NONE}, "",
 	 N_("leave the shell"), none_opts},
@@ -606,7 +606,7 @@ static int check_value(enum complete what, const char *v)
 		          : what == C_LANG      ? "auto, nl, en"
 		          : what == C_EXP_SUB   ? "add, list, show, edit"
 		          : what == C_TRIG_SUB  ? "show, add, remove"
-		          : what == C_TRIG_LIST ? "trigger, signal, helps"
+		          : what == C_TRIG_LIST ? _("trigger, signal, helps")
 		          : what == C_IDENT_SUB ? "new, show, export"
 		                                : "add, list, remove");
 		return EXIT_USAGE;

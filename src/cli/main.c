@@ -130,7 +130,9 @@ int main(int argc, char **argv)
 	}
 	if (!vault)
 		vault = default_vault();
-	if (!vault) {
+	/* help and redact need no vault, so no HOME either */
+	const struct command *cmd = i < argc ? command_find(argv[i]) : NULL;
+	if (!vault && !(cmd && (cmd->flags & CMD_NO_VAULT))) {
 		say_error(_("cannot tell where the vault is: set HOME or use "
 		            "--vault"));
 		return EXIT_USAGE;
