@@ -29,8 +29,7 @@ except ImportError:
     sys.exit("test_bundle_pty: needs pexpect for this python3 "
              "(Debian: python3-pexpect)")
 
-PROMPT = "bron> "
-TIMEOUT = 15
+from shellio import PROMPT, TIMEOUT, ShellIO  # noqa: E402
 LANGS = ("en_US.UTF-8", "nl_NL.UTF-8")
 ESCAPES_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x07\x08]")
 AGE_KEY_RE = r"age1[02-9ac-hj-np-z]{58}"
@@ -104,7 +103,7 @@ def age_keygen(path):
                           encoding="utf-8").stdout.strip()
 
 
-class BundleCase(unittest.TestCase):
+class BundleCase(ShellIO, unittest.TestCase):
     LANG = None
 
     @classmethod
@@ -178,36 +177,6 @@ class BundleCase(unittest.TestCase):
         p.expect_exact(self.M["welcome"])
         p.expect_exact(PROMPT)
         return p
-
-    def run_line(self, p, line):
-        p.sendline(line)
-        p.expect_exact(PROMPT)
-        return p.before
-
-    def sync(self, p):
-        p.sendline("help quit")
-        p.expect_exact(self.M["quit_help"])
-        p.expect_exact(PROMPT)
-
-    def collect(self, p, done, what):
-        got = ""
-        deadline = time.monotonic() + TIMEOUT
-        while not done(got):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.fail(f"never saw {what}; got {got!r}")
-            try:
-                p.expect(r".+", timeout=left)
-                got += p.after
-            except pexpect.TIMEOUT:
-                pass
-        return got
-
-    def leave(self, p):
-        p.sendeof()
-        p.expect(pexpect.EOF)
-        p.close()
-        return p.exitstatus, p.signalstatus
 
     def age_open(self, key, path):
         res = subprocess.run(["age", "-d", "-i", key, path],

@@ -27,8 +27,7 @@ try:
 except ImportError:
     sys.exit("test_pty: needs pexpect for this python3 (Debian: python3-pexpect)")
 
-PROMPT = "bron> "
-TIMEOUT = 15        # seconds for any one expectation; the tests never wait it out
+from shellio import PROMPT, TIMEOUT, ShellIO  # noqa: E402
 SHORT = 3           # for things that should happen at once
 LANGS = ("en_US.UTF-8", "nl_NL.UTF-8")
 
@@ -195,7 +194,7 @@ def tree(root, skip):
     return out
 
 
-class PtyCase(unittest.TestCase):
+class PtyCase(ShellIO, unittest.TestCase):
     """One language's worth of tests; subclasses set LANG."""
 
     LANG = None
@@ -302,43 +301,9 @@ class PtyCase(unittest.TestCase):
         p.expect_exact(PROMPT)
         return p
 
-    def run_line(self, p, line):
-        """Runs one shell line; returns what came before the next prompt."""
-        p.sendline(line)
-        p.expect_exact(PROMPT)
-        return p.before
-
-    def sync(self, p):
-        """Runs a command with a unique answer and waits for the prompt after
-        it, so that nothing older is left to match."""
-        p.sendline("help quit")
-        p.expect_exact(self.M["quit_help"])
-        p.expect_exact(PROMPT)
-
-    def collect(self, p, done, what):
-        """Reads output until done(text) holds; returns the text."""
-        got = ""
-        deadline = time.monotonic() + TIMEOUT
-        while not done(got):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self.fail(f"never saw {what}; got {got!r}")
-            try:
-                p.expect(r".+", timeout=left)
-                got += p.after
-            except pexpect.TIMEOUT:
-                pass
-        return got
-
     def unlock_at_prompt(self, p):
         p.expect_exact(self.M["passphrase"])
         p.sendline(self.passphrase)
-
-    def leave(self, p):
-        p.sendeof()
-        p.expect(pexpect.EOF)
-        p.close()
-        return p.exitstatus, p.signalstatus
 
     def list_lines(self, text):
         """(short id, label, title) for every line list or search printed."""
